@@ -1,0 +1,1 @@
+return await Cutover.Cli.CliApp.RunAsync(args);

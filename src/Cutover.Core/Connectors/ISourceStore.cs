@@ -1,0 +1,23 @@
+using Cutover.Schema;
+
+namespace Cutover.Connectors;
+
+/// <summary>A store rows are read from. Implementations never write to it.</summary>
+public interface ISourceStore : IAsyncDisposable
+{
+    /// <summary>The connection as safe to print: passwords redacted.</summary>
+    string Display { get; }
+
+    Task<DatabaseSchema> InspectAsync(CancellationToken ct);
+
+    Task<long> CountAsync(string table, CancellationToken ct);
+
+    /// <summary>Streams rows in key order; values are the boxed kinds of <see cref="Values.Value"/>.</summary>
+    IAsyncEnumerable<object?[]> ReadAsync(ReadRequest request, CancellationToken ct);
+
+    /// <summary>Counts keys that are NULL and keys that occur more than once.</summary>
+    Task<(long NullKeys, long DuplicateKeys)> CheckKeysAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, CancellationToken ct);
+
+    /// <summary>Runs a user's check query and returns its first column of its first row.</summary>
+    Task<object?> ScalarAsync(string sql, CancellationToken ct);
+}

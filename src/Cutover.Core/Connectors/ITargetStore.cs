@@ -1,0 +1,32 @@
+using Cutover.Schema;
+
+namespace Cutover.Connectors;
+
+/// <summary>A store rows are written to. Every write to a target goes through this seam.</summary>
+public interface ITargetStore : ISourceStore
+{
+    /// <summary>True when the store already exists (a file, a database).</summary>
+    bool Exists { get; }
+
+    /// <summary>Checks the target can be written, without writing anything.</summary>
+    Task CheckWritableAsync(CancellationToken ct);
+
+    Task<bool> TableExistsAsync(string table, CancellationToken ct);
+
+    /// <summary>The DDL <see cref="CreateTableAsync"/> would run, for dry runs.</summary>
+    string DescribeCreate(TargetTable table);
+
+    Task CreateTableAsync(TargetTable table, bool replace, CancellationToken ct);
+
+    /// <summary>Builds secondary indexes once the rows are in (faster than maintaining them row by row).</summary>
+    Task CreateIndexesAsync(TargetTable table, CancellationToken ct);
+
+    /// <summary>Writes one batch in one transaction. Rows the store refuses are reported, not thrown, so the caller records them.</summary>
+    Task<WriteResult> WriteBatchAsync(TargetTable table, IReadOnlyList<object?[]> rows, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct);
+
+    /// <summary>Deletes rows by key (repair and retry).</summary>
+    Task DeleteKeysAsync(TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys, CancellationToken ct);
+
+    /// <summary>Makes sequences/counters continue past the copied keys.</summary>
+    Task FinishTableAsync(TargetTable table, ISourceStore source, string sourceTable, CancellationToken ct);
+}

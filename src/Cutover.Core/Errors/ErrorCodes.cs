@@ -1,0 +1,40 @@
+namespace Cutover.Errors;
+
+/// <summary>
+/// Stable error codes. Scripts match on these strings, so a code is never renamed or reused;
+/// docs/cli.md lists each one with the exit code it maps to.
+/// </summary>
+public static class ErrorCodes
+{
+    public const string PlanInvalid = "PLAN_INVALID";
+    public const string PlanNotFound = "PLAN_NOT_FOUND";
+    public const string UsageInvalid = "USAGE_INVALID";
+    public const string SourceUnreachable = "SOURCE_UNREACHABLE";
+    public const string TargetUnreachable = "TARGET_UNREACHABLE";
+    public const string TargetNotWritable = "TARGET_NOT_WRITABLE";
+    public const string TargetNotEmpty = "TARGET_NOT_EMPTY";
+    public const string StateUnreachable = "STATE_UNREACHABLE";
+    public const string DiskFull = "DISK_SPACE_LOW";
+    public const string KeyNotUnique = "KEY_NOT_UNIQUE";
+    public const string KeyNull = "KEY_NULL";
+    public const string TableNotFound = "TABLE_NOT_FOUND";
+    public const string ColumnNotFound = "COLUMN_NOT_FOUND";
+    public const string UnsupportedSchema = "UNSUPPORTED_SCHEMA";
+    public const string RowRejected = "ROW_REJECTED";
+    public const string CastFailed = "CAST_FAILED";
+    public const string InvalidUtf8 = "INVALID_UTF8";
+    public const string ConstraintViolation = "CONSTRAINT_VIOLATION";
+    public const string ForeignKeyUnmapped = "FK_UNMAPPED";
+    public const string RekeyFailed = "REKEY_FAILED";
+    public const string CountMismatch = "COUNT_MISMATCH";
+    public const string ChecksumMismatch = "CHECKSUM_MISMATCH";
+    public const string CheckFailed = "CHECK_FAILED";
+    public const string CheckError = "CHECK_ERROR";
+    public const string RunLocked = "RUN_LOCKED";
+    public const string NoRun = "NO_RUN";
+    public const string BackupMissing = "BACKUP_MISSING";
+    public const string BackupCorrupt = "BACKUP_CORRUPT";
+    public const string RollbackFailed = "ROLLBACK_FAILED";
+    public const string IdNotMapped = "ID_NOT_MAPPED";
+    public const string Internal = "INTERNAL_ERROR";
+}

@@ -1,0 +1,15 @@
+namespace Cutover.Schema;
+
+/// <summary>
+/// The table Cutover creates (or writes into) on the target. <see cref="KeyIsRowid"/> means the rows are
+/// told apart by SQLite's rowid, which is then copied explicitly.
+/// </summary>
+public sealed record TargetTable(
+    string Name,
+    IReadOnlyList<TargetColumn> Columns,
+    IReadOnlyList<string> Key,
+    bool KeyIsRowid,
+    bool WithoutRowid,
+    bool AutoIncrement,
+    IReadOnlyList<ForeignKeySchema> ForeignKeys,
+    IReadOnlyList<IndexSchema> Indexes);

@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace Cutover.Values;
+
+/// <summary>
+/// Helpers over the boxed values a row carries: <c>null</c>, <see cref="long"/>, <see cref="double"/>,
+/// <see cref="string"/>, <see cref="byte"/>[] or <see cref="RawText"/>.
+/// </summary>
+public static class Value
+{
+    public static ValueKind KindOf(object? v) => v switch
+    {
+        null or DBNull => ValueKind.Null,
+        long or int or short or byte or bool => ValueKind.Integer,
+        double or float or decimal => ValueKind.Real,
+        string or RawText => ValueKind.Text,
+        byte[] => ValueKind.Blob,
+        _ => throw new ArgumentException($"unsupported value type {v.GetType().Name}", nameof(v)),
+    };
+
+    /// <summary>A short, readable rendering for messages (keys in errors, idmap output).</summary>
+    public static string Display(object? v) => v switch
+    {
+        null or DBNull => "NULL",
+        string s => s,
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        byte[] b => "x'" + Convert.ToHexString(b) + "'",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "",
+    };
+
+    /// <summary>Renders a key tuple as <c>a</c> or <c>(a, b)</c>.</summary>
+    public static string DisplayKey(IReadOnlyList<object?> key) =>
+        key.Count == 1 ? Display(key[0]) : "(" + string.Join(", ", key.Select(Display)) + ")";
+}
