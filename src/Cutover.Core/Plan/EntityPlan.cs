@@ -1,0 +1,18 @@
+namespace Cutover.Plan;
+
+/// <summary>One table to copy, with its key and transforms. <see cref="Key"/> empty means "the table's primary key".</summary>
+public sealed record EntityPlan(
+    string Table,
+    string TargetTable,
+    IReadOnlyList<string> Key,
+    RekeyPlan? Rekey,
+    IReadOnlyList<ReferencePlan> References,
+    IReadOnlyList<ColumnPlan> Columns,
+    PlanLocation At,
+    PlanLocation KeyAt)
+{
+    /// <summary>The entity's name in references, the id map and reports: its source table.</summary>
+    public string Name => Table;
+
+    public bool KeyIsRowid => Key.Count == 1 && string.Equals(Key[0], "rowid", StringComparison.OrdinalIgnoreCase);
+}

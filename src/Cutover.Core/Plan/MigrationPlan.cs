@@ -1,0 +1,38 @@
+namespace Cutover.Plan;
+
+/// <summary>
+/// A parsed plan file. Parsing checks the plan's own shape; binding it to the source schema
+/// (<see cref="PlanBinder"/>) checks tables and columns.
+/// </summary>
+public sealed record MigrationPlan
+{
+    public required string Name { get; init; }
+    public required string FilePath { get; init; }
+    public required string Source { get; init; }
+    public required string Target { get; init; }
+    public string? State { get; init; }
+    public int BatchSize { get; init; } = 5000;
+    public OnErrorPolicy OnError { get; init; } = OnErrorPolicy.Stop;
+    public IfExistsPolicy IfExists { get; init; } = IfExistsPolicy.Fail;
+    public IReadOnlyList<EntityPlan> Entities { get; init; } = [];
+    public IReadOnlyList<CheckPlan> Checks { get; init; } = [];
+    public PlanLocation SourceAt { get; init; }
+    public PlanLocation TargetAt { get; init; }
+
+    /// <summary>SHA-256 of the file's bytes; recorded with each run.</summary>
+    public string Hash { get; init; } = "";
+
+    /// <summary>Folder relative paths in the plan are resolved against.</summary>
+    public string BaseDirectory => Path.GetDirectoryName(Path.GetFullPath(FilePath))!;
+
+    /// <summary>The state database: <c>.cutover/NAME/state.db</c> beside the plan unless <see cref="State"/> (<c>sqlite:PATH</c>) says otherwise.</summary>
+    public string StatePath => State is null
+        ? Path.Combine(BaseDirectory, ".cutover", Name, "state.db")
+        : Path.GetFullPath(Path.Combine(BaseDirectory, State.StartsWith("sqlite:", StringComparison.Ordinal) ? State[7..] : State));
+
+    /// <summary>The folder holding the state database, the lock, backups, reports and the log.</summary>
+    public string StateDirectory => Path.GetDirectoryName(StatePath)!;
+
+    public EntityPlan? FindEntity(string name) => Entities.FirstOrDefault(e => e.Name == name)
+        ?? Entities.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+}

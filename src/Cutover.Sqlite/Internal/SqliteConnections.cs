@@ -1,0 +1,42 @@
+using Cutover.Errors;
+using Microsoft.Data.Sqlite;
+
+namespace Cutover.Sqlite.Internal;
+
+/// <summary>Opens SQLite files the one way Cutover does: no pooling (files can be replaced), a busy timeout, never creating a source.</summary>
+internal static class SqliteConnections
+{
+    public static SqliteConnection Open(string path, SqliteOpenMode mode, string role)
+    {
+        var cs = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString();
+        var conn = new SqliteConnection(cs);
+        try
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "PRAGMA busy_timeout = 10000";
+            cmd.ExecuteNonQuery();
+            if (mode != SqliteOpenMode.ReadOnly)
+            {
+                cmd.CommandText = "PRAGMA synchronous = NORMAL";
+                cmd.ExecuteNonQuery();
+            }
+            // Reading the schema proves the file is a database, not just a file that opened.
+            cmd.CommandText = "SELECT COUNT(*) FROM sqlite_schema";
+            cmd.ExecuteScalar();
+            return conn;
+        }
+        catch (SqliteException ex)
+        {
+            conn.Dispose();
+            var code = role == "source" ? ErrorCodes.SourceUnreachable : role == "target" ? ErrorCodes.TargetUnreachable : ErrorCodes.StateUnreachable;
+            throw new CutoverException(code, $"{role} {path}: cannot open as SQLite: {ex.Message}", ex.SqliteErrorCode == 5, ex);
+        }
+    }
+}

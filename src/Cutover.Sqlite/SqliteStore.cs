@@ -1,0 +1,340 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Unicode;
+using Cutover.Connectors;
+using Cutover.Errors;
+using Cutover.Schema;
+using Cutover.Sqlite.Internal;
+using Cutover.Values;
+using Microsoft.Data.Sqlite;
+
+namespace Cutover.Sqlite;
+
+/// <summary>A SQLite file as a source or a target. Sources are opened read-only, so Cutover cannot change them.</summary>
+internal sealed class SqliteStore : ITargetStore, IBackupCapable
+{
+    private readonly string _role;
+    private readonly bool _readOnly;
+    private SqliteConnection? _conn;
+
+    public SqliteStore(string path, string role, bool readOnly)
+    {
+        FilePath = path;
+        _role = role;
+        _readOnly = readOnly;
+        Exists = File.Exists(path);
+        if (Exists || !readOnly)
+        {
+            _conn = SqliteConnections.Open(path, readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate, role);
+        }
+    }
+
+    public string FilePath { get; }
+
+    public string Display => "sqlite:" + FilePath;
+
+    public bool Exists { get; }
+
+    private SqliteConnection Conn => _conn ?? throw new CutoverException(
+        _role == "source" ? ErrorCodes.SourceUnreachable : ErrorCodes.TargetUnreachable, $"{_role} {FilePath} does not exist");
+
+    public Task<DatabaseSchema> InspectAsync(CancellationToken ct) =>
+        Task.FromResult(_conn is null ? new DatabaseSchema([], []) : SqliteInspector.Inspect(_conn));
+
+    public Task<long> CountAsync(string table, CancellationToken ct)
+    {
+        if (_conn is null)
+        {
+            return Task.FromResult(0L);
+        }
+        using var cmd = Conn.CreateCommand();
+        cmd.CommandText = $"SELECT COUNT(*) FROM {SqliteSql.Quote(table)}";
+        return Task.FromResult((long)cmd.ExecuteScalar()!);
+    }
+
+    public async IAsyncEnumerable<object?[]> ReadAsync(ReadRequest request, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var keyExprs = request.Key.Select(k => SqliteSql.KeyExpr(k, request.KeyIsRowid)).ToList();
+        var select = string.Join(", ", request.Columns.Select(c => request.KeyIsRowid && string.Equals(c, "rowid", StringComparison.OrdinalIgnoreCase) ? "rowid" : SqliteSql.Quote(c)));
+        var order = string.Join(", ", keyExprs);
+        if (request.Keys is not null)
+        {
+            foreach (var chunk in request.Keys.Chunk(200))
+            {
+                using var cmd = Conn.CreateCommand();
+                var where = SqliteSql.InKeys(keyExprs, cmd, chunk);
+                cmd.CommandText = $"SELECT {select} FROM {SqliteSql.Quote(request.Table)} WHERE {where} ORDER BY {order}";
+                foreach (var row in ReadAll(cmd, request.Columns.Count))
+                {
+                    yield return row;
+                }
+            }
+            yield break;
+        }
+        // Keyset pages: each page is its own short statement, so a live source is never held in one long read.
+        const int Page = 10_000;
+        var keyIdx = request.Key.Select(k => IndexOf(request.Columns, k)).ToArray();
+        IReadOnlyList<object?>? after = request.After;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var cmd = Conn.CreateCommand();
+            var where = after is null ? "" : " WHERE " + SqliteSql.After(keyExprs, cmd, after);
+            cmd.CommandText = $"SELECT {select} FROM {SqliteSql.Quote(request.Table)}{where} ORDER BY {order} LIMIT {Page}";
+            var n = 0;
+            object?[]? last = null;
+            foreach (var row in ReadAll(cmd, request.Columns.Count))
+            {
+                n++;
+                last = row;
+                yield return row;
+            }
+            if (n < Page || last is null)
+            {
+                yield break;
+            }
+            after = keyIdx.Select(i => last[i]).ToArray();
+            await Task.Yield();
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> columns, string name)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (string.Equals(columns[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        throw new CutoverException(ErrorCodes.ColumnNotFound, $"key column '{name}' is not among the columns read");
+    }
+
+    private static IEnumerable<object?[]> ReadAll(SqliteCommand cmd, int width)
+    {
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var row = new object?[width];
+            for (var i = 0; i < width; i++)
+            {
+                row[i] = ReadValue(r, i);
+            }
+            yield return row;
+        }
+    }
+
+    /// <summary>Reads one value by its storage class. TEXT that is not valid UTF-8 comes back as <see cref="RawText"/>.</summary>
+    internal static object? ReadValue(SqliteDataReader r, int i)
+    {
+        var v = r.GetValue(i);
+        if (v is string s)
+        {
+            // U+FFFD means the driver may have repaired bad bytes; look at the real ones.
+            if (s.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                var bytes = r.GetFieldValue<byte[]>(i);
+                if (!Utf8.IsValid(bytes))
+                {
+                    return new RawText(bytes);
+                }
+            }
+            return s;
+        }
+        return v is DBNull ? null : v;
+    }
+
+    public Task<(long NullKeys, long DuplicateKeys)> CheckKeysAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, CancellationToken ct)
+    {
+        if (keyIsRowid)
+        {
+            return Task.FromResult((0L, 0L));
+        }
+        var q = SqliteSql.Quote(table);
+        using var cmd = Conn.CreateCommand();
+        cmd.CommandText = $"SELECT COUNT(*) FROM {q} WHERE {string.Join(" OR ", key.Select(k => SqliteSql.Quote(k) + " IS NULL"))}";
+        var nulls = (long)cmd.ExecuteScalar()!;
+        cmd.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM {q} GROUP BY {SqliteSql.QuoteList(key)} HAVING COUNT(*) > 1)";
+        var dups = (long)cmd.ExecuteScalar()!;
+        return Task.FromResult((nulls, dups));
+    }
+
+    public Task<object?> ScalarAsync(string sql, CancellationToken ct)
+    {
+        using var cmd = Conn.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        return Task.FromResult(r.Read() && r.FieldCount > 0 ? ReadValue(r, 0) : null);
+    }
+
+    public Task CheckWritableAsync(CancellationToken ct)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(FilePath))!;
+        if (!Directory.Exists(dir))
+        {
+            throw new CutoverException(ErrorCodes.TargetNotWritable, $"target folder {dir} does not exist; create it or change target:");
+        }
+        var probe = Path.Combine(dir, $".cutover-write-probe-{Environment.ProcessId}");
+        try
+        {
+            File.WriteAllBytes(probe, [1]);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CutoverException(ErrorCodes.TargetNotWritable, $"target folder {dir} is not writable: {ex.Message}");
+        }
+        if (Exists && (File.GetAttributes(FilePath) & FileAttributes.ReadOnly) != 0)
+        {
+            throw new CutoverException(ErrorCodes.TargetNotWritable, $"target {FilePath} is read-only");
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TableExistsAsync(string table, CancellationToken ct)
+    {
+        if (_conn is null)
+        {
+            return Task.FromResult(false);
+        }
+        using var cmd = Conn.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = @n";
+        cmd.Parameters.AddWithValue("@n", table);
+        return Task.FromResult((long)cmd.ExecuteScalar()! > 0);
+    }
+
+    public string DescribeCreate(TargetTable table) => SqliteDdl.CreateTable(table);
+
+    public Task CreateTableAsync(TargetTable table, bool replace, CancellationToken ct)
+    {
+        EnsureWritable();
+        using var tx = Conn.BeginTransaction();
+        using var cmd = Conn.CreateCommand();
+        cmd.Transaction = tx;
+        if (replace)
+        {
+            cmd.CommandText = $"DROP TABLE IF EXISTS {SqliteSql.Quote(table.Name)}";
+            cmd.ExecuteNonQuery();
+        }
+        cmd.CommandText = SqliteDdl.CreateTable(table);
+        cmd.ExecuteNonQuery();
+        tx.Commit();
+        return Task.CompletedTask;
+    }
+
+    public Task CreateIndexesAsync(TargetTable table, CancellationToken ct)
+    {
+        EnsureWritable();
+        foreach (var sql in SqliteDdl.CreateIndexes(table))
+        {
+            using var cmd = Conn.CreateCommand();
+            cmd.CommandText = sql;
+            cmd.ExecuteNonQuery();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<WriteResult> WriteBatchAsync(TargetTable table, IReadOnlyList<object?[]> rows, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct)
+    {
+        EnsureWritable();
+        return Task.FromResult(SqliteBatchWriter.Write(Conn, table, rows, mode, stopOnFirstFailure));
+    }
+
+    public Task DeleteKeysAsync(TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys, CancellationToken ct)
+    {
+        EnsureWritable();
+        var keyExprs = table.Key.Select(k => SqliteSql.KeyExpr(k, table.KeyIsRowid)).ToList();
+        foreach (var chunk in keys.Chunk(200))
+        {
+            using var cmd = Conn.CreateCommand();
+            cmd.CommandText = $"DELETE FROM {SqliteSql.Quote(table.Name)} WHERE {SqliteSql.InKeys(keyExprs, cmd, chunk)}";
+            cmd.ExecuteNonQuery();
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task FinishTableAsync(TargetTable table, ISourceStore source, string sourceTable, CancellationToken ct)
+    {
+        if (!table.AutoIncrement)
+        {
+            return;
+        }
+        // Keep AUTOINCREMENT's promise: new ids continue after the highest one the source ever handed out.
+        var seq = await source.ScalarAsync($"SELECT seq FROM sqlite_sequence WHERE name = {SqliteSql.Literal(sourceTable)}", ct).ConfigureAwait(false);
+        if (seq is long value)
+        {
+            using var cmd = Conn.CreateCommand();
+            cmd.CommandText = "UPDATE sqlite_sequence SET seq = MAX(seq, @v) WHERE name = @n";
+            cmd.Parameters.AddWithValue("@v", value);
+            cmd.Parameters.AddWithValue("@n", table.Name);
+            if (cmd.ExecuteNonQuery() == 0)
+            {
+                cmd.CommandText = "INSERT INTO sqlite_sequence(name, seq) VALUES (@n, @v)";
+                cmd.ExecuteNonQuery();
+            }
+        }
+    }
+
+    public Task<BackupInfo> BackupAsync(string directory, string label, CancellationToken ct)
+    {
+        if (_conn is null)
+        {
+            return Task.FromResult(new BackupInfo("", "", 0, Existed: false));
+        }
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, label + ".db");
+        File.Delete(path);
+        using (var dest = SqliteConnections.Open(path, SqliteOpenMode.ReadWriteCreate, "backup"))
+        {
+            Conn.BackupDatabase(dest);
+        }
+        return Task.FromResult(new BackupInfo(path, Sha256Of(path), new FileInfo(path).Length, Existed: true));
+    }
+
+    public Task RestoreAsync(BackupInfo backup, CancellationToken ct)
+    {
+        _conn?.Dispose();
+        _conn = null;
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+        {
+            File.Delete(FilePath + suffix);
+        }
+        if (backup.Existed)
+        {
+            using var src = SqliteConnections.Open(backup.Path, SqliteOpenMode.ReadOnly, "backup");
+            using var dest = SqliteConnections.Open(FilePath, SqliteOpenMode.ReadWriteCreate, _role);
+            src.BackupDatabase(dest);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> CheckBackupIntegrityAsync(string path, CancellationToken ct)
+    {
+        using var conn = SqliteConnections.Open(path, SqliteOpenMode.ReadOnly, "backup");
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA integrity_check";
+        var result = cmd.ExecuteScalar() as string;
+        return Task.FromResult(result == "ok" ? null : result ?? "integrity_check returned nothing");
+    }
+
+    internal static string Sha256Of(string path)
+    {
+        using var fs = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(fs));
+    }
+
+    private void EnsureWritable()
+    {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException($"{_role} was opened read-only; this is a bug in Cutover");
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _conn?.Dispose();
+        _conn = null;
+        return ValueTask.CompletedTask;
+    }
+}
