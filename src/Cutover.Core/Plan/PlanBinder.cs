@@ -1,0 +1,222 @@
+using Cutover.Schema;
+using Cutover.Transform;
+
+namespace Cutover.Plan;
+
+/// <summary>
+/// Checks a plan against the source schema and works out each target table. Reports every problem at once,
+/// each at the plan line that causes it and with the fix.
+/// </summary>
+public static class PlanBinder
+{
+    public static (IReadOnlyList<BoundEntity> Entities, IReadOnlyList<PlanError> Errors) Bind(MigrationPlan plan, DatabaseSchema source)
+    {
+        var errors = new List<PlanError>();
+        var bound = new List<BoundEntity>();
+        var rekeyed = plan.Entities.Where(e => e.Rekey is not null).ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var e in plan.Entities)
+        {
+            var table = source.FindTable(e.Table);
+            if (table is null)
+            {
+                var fix = source.IsView(e.Table)
+                    ? "views hold no rows of their own; copy the tables behind it, and recreate the view on the target"
+                    : "tables in the source: " + string.Join(", ", source.Tables.Select(t => t.Name).Take(12));
+                errors.Add(new PlanError(e.At, source.IsView(e.Table) ? $"'{e.Table}' is a view, not a table" : $"table '{e.Table}' is not in the source", fix));
+                continue;
+            }
+            if (BindEntity(plan, e, table, rekeyed, errors) is { } b)
+            {
+                bound.Add(b);
+            }
+        }
+        return (bound, errors);
+    }
+
+    private static BoundEntity? BindEntity(MigrationPlan plan, EntityPlan e, TableSchema table, Dictionary<string, EntityPlan> rekeyed, List<PlanError> errors)
+    {
+        var before = errors.Count;
+        var notes = new List<string>();
+        var key = e.Key.Count > 0 ? e.Key : table.PrimaryKey;
+        var keyIsRowid = e.KeyIsRowid;
+        if (key.Count == 0)
+        {
+            if (!table.HasRowid)
+            {
+                errors.Add(new PlanError(e.At, $"table '{e.Table}' has no primary key", "set key: to columns that are unique and not NULL"));
+                return null;
+            }
+            keyIsRowid = true;
+            key = ["rowid"];
+            notes.Add("no primary key: rows are told apart by rowid, which is copied");
+        }
+        if (keyIsRowid && !table.HasRowid)
+        {
+            errors.Add(new PlanError(e.KeyAt, $"table '{e.Table}' is WITHOUT ROWID, so it has no rowid", "use its primary key columns as key"));
+        }
+        var effective = e with { Key = key };
+        var keyColumns = new List<string>();
+        if (!keyIsRowid)
+        {
+            foreach (var k in key)
+            {
+                if (table.FindColumn(k) is { } col)
+                {
+                    keyColumns.Add(col.Name);
+                }
+                else
+                {
+                    errors.Add(new PlanError(e.KeyAt, $"key column '{k}' is not in table '{e.Table}'", $"columns: {string.Join(", ", table.Columns.Select(c => c.Name))}"));
+                }
+            }
+            effective = effective with { Key = keyColumns };
+        }
+
+        var plans = new Dictionary<string, ColumnPlan>(StringComparer.OrdinalIgnoreCase);
+        foreach (var cp in e.Columns)
+        {
+            if (table.FindColumn(cp.Name) is null && !(cp.HasDefault && !cp.Drop))
+            {
+                errors.Add(new PlanError(cp.At, $"column '{cp.Name}' is not in table '{e.Table}'",
+                    "fix the name, or give it a default: (and a type:) to add it as a new column"));
+                continue;
+            }
+            plans[cp.Name] = cp;
+        }
+
+        var sourceColumns = new List<string>();
+        if (keyIsRowid)
+        {
+            sourceColumns.Add("rowid");
+        }
+        var mappings = new List<ColumnMapping>();
+        var targetColumns = new List<TargetColumn>();
+        var renamed = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var references = e.References.ToDictionary(r => r.Column, StringComparer.OrdinalIgnoreCase);
+        foreach (var r in e.References.Where(r => table.FindColumn(r.Column) is null))
+        {
+            errors.Add(new PlanError(r.At, $"references: column '{r.Column}' is not in table '{e.Table}'", "name a column of this table"));
+        }
+        var rekeyColumn = e.Rekey?.Column;
+        if (e.Rekey is not null && (keyIsRowid || !keyColumns.Contains(rekeyColumn!, StringComparer.OrdinalIgnoreCase) || keyColumns.Count != 1))
+        {
+            errors.Add(new PlanError(e.Rekey.At, $"rekey column '{rekeyColumn}' must be the single key column of '{e.Table}'", "set key: to that column"));
+        }
+        foreach (var col in table.Columns)
+        {
+            plans.TryGetValue(col.Name, out var cp);
+            if (cp?.Drop == true)
+            {
+                if (keyColumns.Contains(col.Name, StringComparer.OrdinalIgnoreCase))
+                {
+                    errors.Add(new PlanError(cp.At, $"key column '{col.Name}' cannot be dropped", "drop another column, or choose another key"));
+                }
+                if (references.ContainsKey(col.Name))
+                {
+                    errors.Add(new PlanError(cp.At, $"column '{col.Name}' is dropped but listed in references", "remove one of the two"));
+                }
+                continue;
+            }
+            var srcIndex = sourceColumns.Count;
+            sourceColumns.Add(col.Name);
+            var targetName = cp?.Rename ?? col.Name;
+            renamed[col.Name] = targetName;
+            var isRekeyed = rekeyColumn is not null && string.Equals(col.Name, rekeyColumn, StringComparison.OrdinalIgnoreCase);
+            string? idEntity = isRekeyed ? e.Name : null;
+            if (references.TryGetValue(col.Name, out var reference) && rekeyed.TryGetValue(reference.Entity, out var parent))
+            {
+                idEntity = parent.Name;
+            }
+            var declared = cp?.Type ?? col.DeclaredType;
+            if (idEntity is not null && cp?.Type is null && AffinityRules.Of(declared) != Affinity.Text)
+            {
+                // ULIDs are text: a re-keyed column (or one following a re-keyed parent) becomes TEXT unless the plan says otherwise.
+                declared = "TEXT";
+            }
+            var cast = cp?.Type is not null ? AffinityRules.Of(cp.Type) : (Affinity?)null;
+            var defaultSql = col.DefaultSql;
+            if (cp?.HasDefault == true)
+            {
+                defaultSql = Literal(cp.Default);
+            }
+            targetColumns.Add(new TargetColumn(targetName, declared, col.NotNull, defaultSql));
+            mappings.Add(new ColumnMapping(targetName, col.Name, srcIndex, cast, cp?.HasDefault == true, cp?.Default,
+                cp?.InvalidUtf8 ?? InvalidUtf8Policy.Keep, idEntity, isRekeyed));
+        }
+        foreach (var cp in e.Columns.Where(c => c.HasDefault && !c.Drop && table.FindColumn(c.Name) is null))
+        {
+            var targetName = cp.Rename ?? cp.Name;
+            var declared = cp.Type ?? cp.Default switch { long => "INTEGER", double => "REAL", string => "TEXT", _ => "" };
+            targetColumns.Add(new TargetColumn(targetName, declared, false, Literal(cp.Default)));
+            mappings.Add(new ColumnMapping(targetName, cp.Name, -1, cp.Type is null ? null : AffinityRules.Of(cp.Type), true, cp.Default, cp.InvalidUtf8, null, false));
+            notes.Add($"adds column '{targetName}' = {Values.Value.Display(cp.Default)}");
+        }
+        foreach (var dup in targetColumns.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            var at = e.Columns.FirstOrDefault(c => string.Equals(c.Rename, dup.Key, StringComparison.OrdinalIgnoreCase))?.At ?? e.At;
+            errors.Add(new PlanError(at, $"two columns of '{e.Table}' would both be named '{dup.Key}' on the target", "rename one of them"));
+        }
+
+        var timeIndex = -1;
+        if (e.Rekey?.TimeFrom is { } tf)
+        {
+            timeIndex = sourceColumns.FindIndex(c => string.Equals(c, tf, StringComparison.OrdinalIgnoreCase));
+            if (timeIndex < 0)
+            {
+                errors.Add(new PlanError(e.Rekey.At, $"time_from column '{tf}' is not a (kept) column of '{e.Table}'", $"columns: {string.Join(", ", table.Columns.Select(c => c.Name))}"));
+            }
+        }
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        var targetKey = keyIsRowid ? (IReadOnlyList<string>)[] : keyColumns.Select(k => renamed[k]).ToList();
+        var fks = BindForeignKeys(plan, table, renamed);
+        var indexes = table.Indexes
+            .Where(ix => ix.IsExpression || ix.Columns.All(renamed.ContainsKey))
+            .Select(ix => ix with { Columns = ix.IsExpression ? ix.Columns : ix.Columns.Select(c => renamed[c]).ToList() })
+            .ToList();
+        foreach (var ix in table.Indexes.Where(ix => ix.IsExpression))
+        {
+            notes.Add($"index {ix.Name} uses expressions or a WHERE clause and is not recreated; create it on the target by hand");
+        }
+        var keyIdx = keyIsRowid ? [0] : keyColumns.Select(k => sourceColumns.FindIndex(c => c == k)).ToList();
+        var autoInc = table.AutoIncrement && e.Rekey is null && targetKey.Count == 1;
+        var target = new TargetTable(e.TargetTable, targetColumns, targetKey, keyIsRowid, !table.HasRowid, autoInc, fks, indexes.Where(i => !i.IsExpression).ToList());
+        return new BoundEntity(effective, table, sourceColumns, keyIdx, target, mappings, timeIndex, notes);
+    }
+
+    private static List<ForeignKeySchema> BindForeignKeys(MigrationPlan plan, TableSchema table, Dictionary<string, string> renamed)
+    {
+        // Keep a foreign key only when its parent is copied too and all its columns survive; point it at the parent's target name.
+        var result = new List<ForeignKeySchema>();
+        foreach (var fk in table.ForeignKeys)
+        {
+            var parent = plan.FindEntity(fk.RefTable);
+            if (parent is null || !fk.Columns.All(renamed.ContainsKey))
+            {
+                continue;
+            }
+            var parentRenames = parent.Columns.Where(c => c.Rename is not null).ToDictionary(c => c.Name, c => c.Rename!, StringComparer.OrdinalIgnoreCase);
+            var refCols = fk.RefColumns.Any(c => c.Length == 0) ? [] : fk.RefColumns.Select(c => parentRenames.GetValueOrDefault(c, c)).ToList();
+            if (refCols.Count == 0 && parent.Key.Count > 0 && !parent.KeyIsRowid)
+            {
+                refCols = parent.Key.Select(c => parentRenames.GetValueOrDefault(c, c)).ToList();
+            }
+            if (refCols.Count == fk.Columns.Count)
+            {
+                result.Add(new ForeignKeySchema(fk.Columns.Select(c => renamed[c]).ToList(), parent.TargetTable, refCols));
+            }
+        }
+        return result;
+    }
+
+    private static string? Literal(object? v) => v switch
+    {
+        null => null,
+        long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        _ => "'" + v.ToString()!.Replace("'", "''", StringComparison.Ordinal) + "'",
+    };
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
+using Cutover.Values;
+
+namespace Cutover.Transform;
+
+/// <summary>
+/// Strict casts toward an affinity. Unlike SQLite's own coercion, a value that does not convert without loss
+/// is refused (the row is recorded as <c>CAST_FAILED</c>) instead of being stored as another kind.
+/// </summary>
+public static class ValueCaster
+{
+    /// <summary>Casts <paramref name="value"/>; returns false with a reason when it cannot be converted exactly.</summary>
+    public static bool TryCast(object? value, Affinity to, out object? result, out string reason)
+    {
+        reason = "";
+        result = value;
+        if (value is null)
+        {
+            return true;
+        }
+        switch (to)
+        {
+            case Affinity.Integer:
+                return ToInteger(value, out result, out reason);
+            case Affinity.Real:
+                return ToReal(value, out result, out reason);
+            case Affinity.Text:
+                return ToText(value, out result, out reason);
+            case Affinity.Numeric:
+                if (ToInteger(value, out result, out _))
+                {
+                    return true;
+                }
+                return ToReal(value, out result, out reason);
+            default:
+                return true;
+        }
+    }
+
+    private static bool ToInteger(object value, out object? result, out string reason)
+    {
+        reason = "";
+        result = null;
+        switch (value)
+        {
+            case long:
+                result = value;
+                return true;
+            case double d when Math.Floor(d) == d && d >= long.MinValue && d < 9.2233720368547758E18:
+                result = (long)d;
+                return true;
+            case string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l):
+                result = l;
+                return true;
+            case string s when double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d2) && Math.Floor(d2) == d2 && Math.Abs(d2) < 9.0E15:
+                result = (long)d2;
+                return true;
+            default:
+                reason = $"{Describe(value)} is not a whole number";
+                return false;
+        }
+    }
+
+    private static bool ToReal(object value, out object? result, out string reason)
+    {
+        reason = "";
+        result = null;
+        switch (value)
+        {
+            case double:
+                result = value;
+                return true;
+            case long l:
+                result = (double)l;
+                if ((long)(double)l != l)
+                {
+                    reason = $"{l} does not fit a double exactly";
+                    return false;
+                }
+                return true;
+            case string s when double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d):
+                result = d;
+                return true;
+            default:
+                reason = $"{Describe(value)} is not a number";
+                return false;
+        }
+    }
+
+    private static bool ToText(object value, out object? result, out string reason)
+    {
+        reason = "";
+        switch (value)
+        {
+            case string or RawText:
+                result = value;
+                return true;
+            case long l:
+                result = l.ToString(CultureInfo.InvariantCulture);
+                return true;
+            case double d:
+                result = d.ToString("R", CultureInfo.InvariantCulture);
+                return true;
+            case byte[] b when Utf8.IsValid(b):
+                result = Encoding.UTF8.GetString(b);
+                return true;
+            default:
+                result = null;
+                reason = "a BLOB that is not UTF-8 text cannot become TEXT";
+                return false;
+        }
+    }
+
+    private static string Describe(object value) => value switch
+    {
+        string s => $"'{(s.Length > 40 ? s[..40] + "…" : s)}'",
+        byte[] b => $"a {b.Length}-byte BLOB",
+        _ => Value.Display(value),
+    };
+}
