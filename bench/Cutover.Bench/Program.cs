@@ -1,0 +1,3 @@
+using Cutover.Bench;
+
+return BenchCommand.Run(args, Console.Out, Console.Error);
