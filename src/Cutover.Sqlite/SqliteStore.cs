@@ -159,6 +159,14 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
         return Task.FromResult((nulls, dups));
     }
 
+    public Task<long> SizeBytesAsync(CancellationToken ct) => Task.FromResult(File.Exists(FilePath) ? new FileInfo(FilePath).Length : 0L);
+
+    public Task<long?> FreeBytesAsync(CancellationToken ct)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(FilePath))!;
+        return Task.FromResult<long?>(Directory.Exists(dir) ? new DriveInfo(dir).AvailableFreeSpace : null);
+    }
+
     public Task<object?> ScalarAsync(string sql, CancellationToken ct)
     {
         using var cmd = Conn.CreateCommand();

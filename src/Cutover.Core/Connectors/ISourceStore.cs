@@ -18,6 +18,9 @@ public interface ISourceStore : IAsyncDisposable
     /// <summary>Counts keys that are NULL and keys that occur more than once.</summary>
     Task<(long NullKeys, long DuplicateKeys)> CheckKeysAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, CancellationToken ct);
 
+    /// <summary>Approximate size on disk, for the free-space preflight.</summary>
+    Task<long> SizeBytesAsync(CancellationToken ct);
+
     /// <summary>Runs a user's check query and returns its first column of its first row.</summary>
     Task<object?> ScalarAsync(string sql, CancellationToken ct);
 }

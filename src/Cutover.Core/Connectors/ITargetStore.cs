@@ -11,6 +11,9 @@ public interface ITargetStore : ISourceStore
     /// <summary>Checks the target can be written, without writing anything.</summary>
     Task CheckWritableAsync(CancellationToken ct);
 
+    /// <summary>Free bytes where the target grows, or null when the store cannot tell.</summary>
+    Task<long?> FreeBytesAsync(CancellationToken ct);
+
     Task<bool> TableExistsAsync(string table, CancellationToken ct);
 
     /// <summary>The DDL <see cref="CreateTableAsync"/> would run, for dry runs.</summary>

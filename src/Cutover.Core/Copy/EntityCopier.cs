@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Cutover.Connectors;
+using Cutover.Errors;
+using Cutover.Internal;
+using Cutover.Migration;
+using Cutover.Plan;
+using Cutover.State;
+using Cutover.Transform;
+using Cutover.Values;
+
+namespace Cutover.Copy;
+
+/// <summary>
+/// Copies one entity: a reader task streams keyset pages and transforms them into batches; a bounded channel
+/// (two batches deep) hands them to the writer, so memory stays flat however large the table.
+/// Each batch is one target transaction followed by a checkpoint; rows that may have landed before a crash
+/// are replayed as upserts, so a resumed copy has every row exactly once.
+/// </summary>
+public static class EntityCopier
+{
+    public static async Task<EntityProgress> CopyAsync(MigrationContext ctx, BoundEntity e, EntityProgress progress, CancellationToken ct)
+    {
+        var state = ctx.RequireState();
+        var after = progress.Checkpoint is null ? null : KeyCodec.Decode(progress.Checkpoint);
+        var toUpsert = progress.InFlight;
+        if (progress.Checkpoint is not null || toUpsert > 0)
+        {
+            Log.Resuming(ctx.Logger, progress.RunId, e.Name, progress.Checkpoint ?? "(start)", toUpsert);
+        }
+        var channel = Channel.CreateBounded<CopyBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var transformer = new RowTransformer(e, state);
+        var reader = Task.Run(() => ReadAsync(ctx, e, transformer, after, channel.Writer, linked.Token), linked.Token);
+        var clock = Stopwatch.StartNew();
+        var baseSeconds = progress.Seconds;
+        ctx.Observer.EntityStarted(e.Name, progress.Total, progress.Read);
+        try
+        {
+            await foreach (var batch in channel.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
+            {
+                var mode = toUpsert > 0 ? WriteMode.Upsert : WriteMode.Insert;
+                toUpsert = Math.Max(0, toUpsert - batch.Rows.Length);
+                progress = await WriteBatchAsync(ctx, e, batch, mode, progress, baseSeconds + clock.Elapsed.TotalSeconds, ct).ConfigureAwait(false);
+                ctx.Observer.Progress(e.Name, progress.Read);
+            }
+            await reader.ConfigureAwait(false);
+        }
+        catch
+        {
+            await linked.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await reader.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The reader stops because we cancelled it; the writer's error is the one to report.
+            }
+            throw;
+        }
+        var rejected = (await state.FailuresAsync(e.Name, unresolvedOnly: true, ct).ConfigureAwait(false)).Count;
+        progress = progress with { Status = "done", Rejected = rejected, InFlight = 0, Seconds = baseSeconds + clock.Elapsed.TotalSeconds };
+        await state.SaveProgressAsync(progress, ct).ConfigureAwait(false);
+        Log.EntityCopied(ctx.Logger, progress.RunId, e.Name, progress.Read, progress.Written, progress.Rejected, progress.Seconds);
+        ctx.Observer.EntityFinished(progress);
+        return progress;
+    }
+
+    private static async Task ReadAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, object?[]? after, ChannelWriter<CopyBatch> writer, CancellationToken ct)
+    {
+        Exception? error = null;
+        try
+        {
+            var rows = new List<object?[]>(ctx.Plan.BatchSize);
+            await foreach (var row in ctx.Source.ReadAsync(e.SourceRead(after), ct).ConfigureAwait(false))
+            {
+                rows.Add(row);
+                if (rows.Count == ctx.Plan.BatchSize)
+                {
+                    await writer.WriteAsync(new CopyBatch(await transformer.TransformAsync(rows, ct).ConfigureAwait(false), e.KeyOf(rows[^1])), ct).ConfigureAwait(false);
+                    rows = new List<object?[]>(ctx.Plan.BatchSize);
+                }
+            }
+            if (rows.Count > 0)
+            {
+                await writer.WriteAsync(new CopyBatch(await transformer.TransformAsync(rows, ct).ConfigureAwait(false), e.KeyOf(rows[^1])), ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            throw;
+        }
+        finally
+        {
+            writer.TryComplete(error);
+        }
+    }
+
+    private static async Task<EntityProgress> WriteBatchAsync(MigrationContext ctx, BoundEntity e, CopyBatch batch, WriteMode mode,
+        EntityProgress progress, double seconds, CancellationToken ct)
+    {
+        var state = ctx.RequireState();
+        var stop = ctx.Plan.OnError == OnErrorPolicy.Stop;
+        var now = ctx.Time.GetUtcNow();
+        var failures = new List<FailureRecord>();
+        var good = new List<object?[]>(batch.Rows.Length);
+        var goodSources = new List<object?[]>(batch.Rows.Length);
+        foreach (var r in batch.Rows)
+        {
+            if (r.Ok)
+            {
+                good.Add(r.Target!);
+                goodSources.Add(r.Source);
+            }
+            else
+            {
+                failures.Add(new FailureRecord(0, progress.RunId, e.Name, KeyCodec.Encode(e.KeyOf(r.Source)), r.Code!, r.Message!, now, null));
+            }
+        }
+        if (failures.Count > 0 && stop)
+        {
+            await RejectAndStopAsync(ctx, e, failures, ct).ConfigureAwait(false);
+        }
+        // Mark the batch as in flight first: if we die after the target commit but before the checkpoint,
+        // the resume knows these rows may be there and upserts them.
+        await state.SaveProgressAsync(progress with { InFlight = progress.InFlight + batch.Rows.Length }, ct).ConfigureAwait(false);
+        var result = await ctx.Target.WriteBatchAsync(e.Target, good, mode, stop, ct).ConfigureAwait(false);
+        foreach (var f in result.Failures)
+        {
+            failures.Add(new FailureRecord(0, progress.RunId, e.Name, KeyCodec.Encode(e.KeyOf(goodSources[f.Index])), f.Code, f.Message, now, null));
+        }
+        if (result.Failures.Count > 0 && stop)
+        {
+            await state.SaveProgressAsync(progress, ct).ConfigureAwait(false);
+            await RejectAndStopAsync(ctx, e, failures, ct).ConfigureAwait(false);
+        }
+        if (failures.Count > 0)
+        {
+            await state.RecordFailuresAsync(failures, ct).ConfigureAwait(false);
+            foreach (var f in failures)
+            {
+                Log.RowRejected(ctx.Logger, f.RunId, f.Entity, f.Key, f.Code, f.Message);
+            }
+        }
+        progress = progress with
+        {
+            Read = progress.Read + batch.Rows.Length,
+            Written = progress.Written + result.Written,
+            Rejected = progress.Rejected + failures.Count,
+            Checkpoint = KeyCodec.Encode(batch.LastKey),
+            InFlight = 0,
+            Seconds = seconds,
+        };
+        await state.SaveProgressAsync(progress, ct).ConfigureAwait(false);
+        return progress;
+    }
+
+    private static async Task RejectAndStopAsync(MigrationContext ctx, BoundEntity e, List<FailureRecord> failures, CancellationToken ct)
+    {
+        await ctx.RequireState().RecordFailuresAsync(failures, ct).ConfigureAwait(false);
+        var f = failures[0];
+        throw new CutoverException(ErrorCodes.RowRejected,
+            $"{e.Name} key {Value.DisplayKey(KeyCodec.Decode(f.Key))}: {f.Code}: {f.Message}. The row is recorded; fix it and run migrate again, or set on_error: skip")
+        {
+            Details = failures.Select(x => $"{x.Entity} {x.Key}: {x.Code}: {x.Message}").ToList(),
+        };
+    }
+}

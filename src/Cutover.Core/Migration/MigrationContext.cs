@@ -1,0 +1,44 @@
+using Cutover.Connectors;
+using Cutover.Plan;
+using Cutover.State;
+using Microsoft.Extensions.Logging;
+
+namespace Cutover.Migration;
+
+/// <summary>Everything one command works with: the plan, its bound entities and the open stores.</summary>
+public sealed class MigrationContext : IAsyncDisposable
+{
+    public required MigrationPlan Plan { get; init; }
+    public required IReadOnlyList<BoundEntity> Entities { get; init; }
+    public required ISourceStore Source { get; init; }
+    public required ITargetStore Target { get; init; }
+
+    /// <summary>Null only in read-only commands when no state exists yet (nothing has run).</summary>
+    public IStateStore? State { get; init; }
+
+    public required StoreRegistry Registry { get; init; }
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+    public IMigrationObserver Observer { get; init; } = NullObserver.Instance;
+    public ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    public string SourceDisplay => Registry.Redact(Plan.Source);
+    public string TargetDisplay => Registry.Redact(Plan.Target);
+
+    /// <summary>The state store, or a clear error when a command needs one that does not exist yet.</summary>
+    public IStateStore RequireState() => State ?? throw new Errors.CutoverException(Errors.ErrorCodes.NoRun,
+        $"no state for plan '{Plan.Name}' at {Plan.StatePath}: nothing has been migrated yet (run: cutover migrate {Plan.FilePath})");
+
+    public BoundEntity Entity(string name) => Entities.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new Errors.CutoverException(Errors.ErrorCodes.UsageInvalid,
+            $"'{name}' is not an entity of plan '{Plan.Name}'; entities: {string.Join(", ", Entities.Select(e => e.Name))}");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Source.DisposeAsync().ConfigureAwait(false);
+        await Target.DisposeAsync().ConfigureAwait(false);
+        if (State is not null)
+        {
+            await State.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using Cutover.Connectors;
+using Cutover.Errors;
+using Cutover.Plan;
+using Cutover.State;
+using Microsoft.Extensions.Logging;
+
+namespace Cutover.Migration;
+
+/// <summary>Opens a plan's stores and binds the plan to the source schema; the first step of every command.</summary>
+public static class MigrationSession
+{
+    public static async Task<MigrationContext> OpenAsync(
+        MigrationPlan plan,
+        StoreRegistry registry,
+        Func<string, bool, IStateStore?> openState,
+        SessionMode mode,
+        IMigrationObserver? observer,
+        ILogger? logger,
+        TimeProvider? time,
+        CancellationToken ct)
+    {
+        var errors = new List<PlanError>();
+        if (!registry.IsKnown(plan.Source))
+        {
+            errors.Add(new PlanError(plan.SourceAt, $"source '{registry.Redact(plan.Source)}' is not a store Cutover knows", "write source: sqlite:./app.db"));
+        }
+        if (!registry.IsKnown(plan.Target))
+        {
+            errors.Add(new PlanError(plan.TargetAt, $"target '{registry.Redact(plan.Target)}' is not a store Cutover knows", "write target: sqlite:./app_v2.db"));
+        }
+        if (errors.Count > 0)
+        {
+            throw PlanLoader.Invalid(errors);
+        }
+        var source = await registry.For(plan.Source, "source").OpenSourceAsync(plan.Source, plan.BaseDirectory, ct).ConfigureAwait(false);
+        ITargetStore? target = null;
+        try
+        {
+            target = await registry.For(plan.Target, "target").OpenTargetAsync(plan.Target, plan.BaseDirectory, mode == SessionMode.ReadOnly, ct).ConfigureAwait(false);
+            if (source.Display == target.Display)
+            {
+                throw new CutoverException(ErrorCodes.PlanInvalid, $"{plan.TargetAt}: target is the same store as the source ({source.Display}); choose another target");
+            }
+            var schema = await source.InspectAsync(ct).ConfigureAwait(false);
+            var (entities, bindErrors) = PlanBinder.Bind(plan, schema);
+            if (bindErrors.Count > 0)
+            {
+                throw PlanLoader.Invalid(bindErrors);
+            }
+            var state = openState(plan.StatePath, mode == SessionMode.Write);
+            return new MigrationContext
+            {
+                Plan = plan,
+                Entities = entities,
+                Source = source,
+                Target = target,
+                State = state,
+                Registry = registry,
+                Observer = observer ?? NullObserver.Instance,
+                Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+                Time = time ?? TimeProvider.System,
+            };
+        }
+        catch
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            if (target is not null)
+            {
+                await target.DisposeAsync().ConfigureAwait(false);
+            }
+            throw;
+        }
+    }
+}

@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using Cutover.Backup;
+using Cutover.Checks;
+using Cutover.Copy;
+using Cutover.Errors;
+using Cutover.Ids;
+using Cutover.Internal;
+using Cutover.Plan;
+using Cutover.Preflight;
+using Cutover.State;
+using Cutover.Verification;
+
+namespace Cutover.Migration;
+
+/// <summary>
+/// Runs a plan through its phases: preflight, backup, schema, id map, copy, indexes, verify, checks. Picks up
+/// an interrupted or failed run where it stopped. The caller holds the plan lock.
+/// </summary>
+public static class Migrator
+{
+    public static async Task<MigrationResult> RunAsync(MigrationContext ctx, CancellationToken ct)
+    {
+        var state = ctx.RequireState();
+        var latest = await state.LatestRunAsync(ct).ConfigureAwait(false);
+        if (latest?.Status == RunStatus.Completed)
+        {
+            return new MigrationResult
+            {
+                RunId = latest.Id,
+                Status = latest.Status,
+                Phase = latest.Phase,
+                AlreadyComplete = true,
+                Entities = await state.ProgressAsync(latest.Id, ct).ConfigureAwait(false),
+            };
+        }
+        var fresh = latest is null || latest.Status == RunStatus.RolledBack;
+        var run = fresh
+            ? await state.StartRunAsync(ctx.Plan.Name, ctx.Plan.Hash, ct).ConfigureAwait(false)
+            : latest! with { Status = RunStatus.Running, PlanHash = ctx.Plan.Hash, ErrorCode = null, ErrorMessage = null };
+        await state.UpdateRunAsync(run, ct).ConfigureAwait(false);
+        await state.AuditAsync(fresh ? "migrate.start" : "migrate.resume", $"run {run.Id} of plan {ctx.Plan.Name} ({ctx.SourceDisplay} -> {ctx.TargetDisplay})", ct).ConfigureAwait(false);
+        if (!fresh && latest!.PlanHash != ctx.Plan.Hash)
+        {
+            ctx.Observer.Warn("the plan file changed since this run started; resuming with the new plan");
+        }
+        var clock = Stopwatch.StartNew();
+        var result = new MigrationResult { RunId = run.Id, Resumed = !fresh };
+        try
+        {
+            result = await PhasesAsync(ctx, run, result, ct).ConfigureAwait(false);
+            run = run with { Phase = Phases.Complete, Status = RunStatus.Completed, FinishedAt = ctx.Time.GetUtcNow(), ActiveSeconds = run.ActiveSeconds + clock.Elapsed.TotalSeconds };
+            await state.UpdateRunAsync(run, ct).ConfigureAwait(false);
+            await state.AuditAsync("migrate.complete", $"run {run.Id}: {result.Entities.Sum(e => e.Written)} rows written, {result.RowsRejected} rejected", ct).ConfigureAwait(false);
+            return result with { Status = RunStatus.Completed, Phase = Phases.Complete, Seconds = clock.Elapsed.TotalSeconds };
+        }
+        catch (Exception ex) when (ex is CutoverException or OperationCanceledException)
+        {
+            var code = ex is CutoverException ce ? ce.Code : "INTERRUPTED";
+            var phase = (await state.LatestRunAsync(CancellationToken.None).ConfigureAwait(false))?.Phase ?? run.Phase;
+            run = run with { Phase = phase, Status = RunStatus.Failed, ErrorCode = code, ErrorMessage = ex.Message, ActiveSeconds = run.ActiveSeconds + clock.Elapsed.TotalSeconds };
+            await state.UpdateRunAsync(run, CancellationToken.None).ConfigureAwait(false);
+            await state.AuditAsync("migrate.failed", $"run {run.Id} in {phase}: {code} {ex.Message}", CancellationToken.None).ConfigureAwait(false);
+            Log.RunFailed(ctx.Logger, run.Id, phase, code, ex.Message);
+            return result with
+            {
+                Status = RunStatus.Failed,
+                Phase = phase,
+                ErrorCode = ex is CutoverException ? code : null,
+                ErrorMessage = ex.Message,
+                ErrorDetails = (ex as CutoverException)?.Details ?? [],
+                Entities = await state.ProgressAsync(run.Id, CancellationToken.None).ConfigureAwait(false),
+                Seconds = clock.Elapsed.TotalSeconds,
+            };
+        }
+    }
+
+    private static async Task<RunRecord> EnterAsync(MigrationContext ctx, RunRecord run, string phase, string detail, CancellationToken ct)
+    {
+        run = run with { Phase = phase };
+        await ctx.RequireState().UpdateRunAsync(run, ct).ConfigureAwait(false);
+        Log.PhaseStarted(ctx.Logger, run.Id, phase);
+        ctx.Observer.Phase(phase, detail);
+        return run;
+    }
+
+    private static async Task<MigrationResult> PhasesAsync(MigrationContext ctx, RunRecord run, MigrationResult result, CancellationToken ct)
+    {
+        var state = ctx.RequireState();
+        var progress = (await state.ProgressAsync(run.Id, ct).ConfigureAwait(false)).ToDictionary(p => p.Entity);
+
+        run = await EnterAsync(ctx, run, Phases.Preflight, "checking source, target, disk and keys", ct).ConfigureAwait(false);
+        var findings = await PreflightInspector.InspectAsync(ctx, freshRun: progress.Count == 0, ct).ConfigureAwait(false);
+        result = result with { Preflight = findings };
+        PreflightInspector.ThrowIfFailed(findings);
+
+        run = await EnterAsync(ctx, run, Phases.Backup, "online backup of source and existing target", ct).ConfigureAwait(false);
+        result = result with { Backups = await BackupManager.TakeAsync(ctx, run.Id, ct).ConfigureAwait(false) };
+
+        run = await EnterAsync(ctx, run, Phases.Schema, "creating target tables", ct).ConfigureAwait(false);
+        foreach (var e in ctx.Entities.Where(e => !progress.ContainsKey(e.Name)))
+        {
+            var exists = await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false);
+            if (exists && ctx.Plan.IfExists != IfExistsPolicy.Replace)
+            {
+                ctx.Observer.Warn($"target table {e.Target.Name} exists and is empty; writing into it as it is");
+            }
+            else
+            {
+                await ctx.Target.CreateTableAsync(e.Target, replace: exists, ct).ConfigureAwait(false);
+            }
+            var total = await ctx.Source.CountAsync(e.Source.Name, ct).ConfigureAwait(false);
+            var p = new EntityProgress(run.Id, e.Name, total, 0, 0, 0, null, 0, "pending", 0);
+            await state.SaveProgressAsync(p, ct).ConfigureAwait(false);
+            progress[e.Name] = p;
+        }
+
+        if (ctx.Entities.Any(e => e.IsRekeyed))
+        {
+            run = await EnterAsync(ctx, run, Phases.IdMap, "assigning new ULIDs", ct).ConfigureAwait(false);
+            foreach (var e in ctx.Entities.Where(e => e.IsRekeyed))
+            {
+                await IdMapBuilder.BuildAsync(ctx, e, run.Id, ct).ConfigureAwait(false);
+            }
+        }
+
+        run = await EnterAsync(ctx, run, Phases.Copy, $"{ctx.Entities.Count} entities, batches of {ctx.Plan.BatchSize}", ct).ConfigureAwait(false);
+        var copied = new List<EntityProgress>();
+        foreach (var e in ctx.Entities)
+        {
+            var p = progress[e.Name];
+            copied.Add(p.Status == "done" ? p : await EntityCopier.CopyAsync(ctx, e, p, ct).ConfigureAwait(false));
+        }
+        result = result with { Entities = copied };
+
+        run = await EnterAsync(ctx, run, Phases.Indexes, "building indexes", ct).ConfigureAwait(false);
+        foreach (var e in ctx.Entities)
+        {
+            await ctx.Target.CreateIndexesAsync(e.Target, ct).ConfigureAwait(false);
+            await ctx.Target.FinishTableAsync(e.Target, ctx.Source, e.Source.Name, ct).ConfigureAwait(false);
+        }
+
+        run = await EnterAsync(ctx, run, Phases.Verify, "counts and checksums on both sides", ct).ConfigureAwait(false);
+        var verification = await Verifier.VerifyAsync(ctx, ctx.Entities, ct).ConfigureAwait(false);
+        result = result with { Verification = verification };
+        ThrowIfMismatch(verification);
+
+        if (ctx.Plan.Checks.Count > 0)
+        {
+            await EnterAsync(ctx, run, Phases.Checks, $"{ctx.Plan.Checks.Count} custom checks", ct).ConfigureAwait(false);
+            var checks = await CheckRunner.RunAsync(ctx, ct).ConfigureAwait(false);
+            result = result with { Checks = checks };
+            ThrowIfChecksFailed(checks);
+        }
+        return result;
+    }
+
+    /// <summary>Throws <c>COUNT_MISMATCH</c> or <c>CHECKSUM_MISMATCH</c> naming every entity that differs.</summary>
+    public static void ThrowIfMismatch(IReadOnlyList<EntityVerification> verification)
+    {
+        var bad = verification.Where(v => !v.Match).ToList();
+        if (bad.Count > 0)
+        {
+            var code = bad.Any(v => v.SourceRows != v.TargetRows) ? ErrorCodes.CountMismatch : ErrorCodes.ChecksumMismatch;
+            throw new CutoverException(code, "verification failed for " + string.Join(", ", bad.Select(v => $"{v.Entity} ({v.Problem})")))
+            {
+                Details = bad.Select(v => $"{v.Entity}: {v.Problem}").ToList(),
+            };
+        }
+    }
+
+    /// <summary>Throws <c>CHECK_FAILED</c> (or <c>CHECK_ERROR</c>) naming every failing check.</summary>
+    public static void ThrowIfChecksFailed(IReadOnlyList<CheckResult> checks)
+    {
+        var failed = checks.Where(c => !c.Passed).ToList();
+        if (failed.Count > 0)
+        {
+            var code = failed.All(c => c.Error is not null) ? ErrorCodes.CheckError : ErrorCodes.CheckFailed;
+            throw new CutoverException(code, "check failed: " + string.Join("; ", failed.Select(c => c.Error is null
+                ? $"'{c.Name}' expected {c.Expected}, got {c.Actual}"
+                : $"'{c.Name}' could not run: {c.Error}")));
+        }
+    }
+
+    /// <summary>Shows what <see cref="RunAsync"/> would do, writing nothing anywhere.</summary>
+    public static async Task<DryRunReport> DryRunAsync(MigrationContext ctx, CancellationToken ct)
+    {
+        RunRecord? latest = ctx.State is null ? null : await ctx.State.LatestRunAsync(ct).ConfigureAwait(false);
+        var resumable = latest is { Status: RunStatus.Running or RunStatus.Failed };
+        var progress = resumable ? (await ctx.State!.ProgressAsync(latest!.Id, ct).ConfigureAwait(false)).ToDictionary(p => p.Entity) : [];
+        var findings = await PreflightInspector.InspectAsync(ctx, freshRun: progress.Count == 0, ct).ConfigureAwait(false);
+        var entities = new List<DryRunEntity>();
+        foreach (var e in ctx.Entities)
+        {
+            var rows = await ctx.Source.CountAsync(e.Source.Name, ct).ConfigureAwait(false);
+            entities.Add(new DryRunEntity(e.Name, e.Target.Name, e.SourceKey, rows, progress.TryGetValue(e.Name, out var p) ? p.Written : 0,
+                Describe(e), ctx.Target.DescribeCreate(e.Target), await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false)));
+        }
+        var sourceBytes = await ctx.Source.SizeBytesAsync(ct).ConfigureAwait(false);
+        var backups = new List<string> { $"source {ctx.SourceDisplay} ({sourceBytes / 1024.0 / 1024.0:F1} MB) -> {BackupManager.Directory(ctx)}" };
+        backups.Add(ctx.Target.Exists
+            ? $"target {ctx.TargetDisplay} ({await ctx.Target.SizeBytesAsync(ct).ConfigureAwait(false) / 1024.0 / 1024.0:F1} MB) -> {BackupManager.Directory(ctx)}"
+            : $"target {ctx.TargetDisplay} does not exist yet: rollback will remove it");
+        return new DryRunReport(ctx.Plan.Name, ctx.SourceDisplay, ctx.TargetDisplay, ctx.Plan.StatePath, findings, entities,
+            latest?.Status == RunStatus.Completed ? ["none: the plan's last run is complete (nothing would be done)"] : backups,
+            ctx.Plan.Checks.Select(c => $"{c.Name} (on {c.On.ToString().ToLowerInvariant()}): {c.Sql} = {c.Expect}").ToList(),
+            resumable ? latest!.Id : null);
+    }
+
+    /// <summary>Human-readable list of what the plan does to an entity's rows.</summary>
+    public static IReadOnlyList<string> Describe(BoundEntity e)
+    {
+        var list = new List<string>();
+        if (e.Name != e.Target.Name)
+        {
+            list.Add($"table renamed to {e.Target.Name}");
+        }
+        foreach (var c in e.Plan.Columns)
+        {
+            if (c.Drop)
+            {
+                list.Add($"drop {c.Name}");
+                continue;
+            }
+            if (c.Rename is not null)
+            {
+                list.Add($"rename {c.Name} -> {c.Rename}");
+            }
+            if (c.Type is not null)
+            {
+                list.Add($"cast {c.Name} to {c.Type}");
+            }
+            if (c.HasDefault)
+            {
+                list.Add($"default {c.Name} = {Values.Value.Display(c.Default)}");
+            }
+            if (c.InvalidUtf8 != InvalidUtf8Policy.Keep)
+            {
+                list.Add($"invalid UTF-8 in {c.Name}: {c.InvalidUtf8.ToString().ToLowerInvariant()}");
+            }
+        }
+        if (e.Plan.Rekey is { } rk)
+        {
+            list.Add($"rekey {rk.Column} to ULID" + (rk.TimeFrom is null ? "" : $" (time from {rk.TimeFrom})"));
+        }
+        foreach (var m in e.Mappings.Where(m => m.IdMapEntity is not null && !m.IsRekeyedKey))
+        {
+            list.Add($"{m.SourceName} follows {m.IdMapEntity} through the id map");
+        }
+        list.AddRange(e.Notes);
+        return list;
+    }
+}

@@ -1,0 +1,61 @@
+using Cutover.Backup;
+using Cutover.Errors;
+using Cutover.State;
+
+namespace Cutover.Migration;
+
+/// <summary>
+/// Puts the target (and the source, if Cutover wrote to it) back to its state before the latest run, from the
+/// verified backups, and marks the run rolled back so the next <c>migrate</c> starts afresh.
+/// </summary>
+public static class RollbackRunner
+{
+    public static async Task<IReadOnlyList<string>> RunAsync(MigrationContext ctx, bool dryRun, CancellationToken ct)
+    {
+        var state = ctx.RequireState();
+        var run = await state.LatestRunAsync(ct).ConfigureAwait(false)
+            ?? throw new CutoverException(ErrorCodes.NoRun, $"plan '{ctx.Plan.Name}' has no run to roll back");
+        if (run.Status == RunStatus.RolledBack)
+        {
+            throw new CutoverException(ErrorCodes.NoRun, $"run {run.Id} was already rolled back; nothing to do");
+        }
+        var backups = (await state.BackupsAsync(ct).ConfigureAwait(false)).Where(b => b.RunId == run.Id).ToList();
+        var target = backups.FirstOrDefault(b => b.Role == BackupManager.TargetRole)
+            ?? throw new CutoverException(ErrorCodes.BackupMissing, $"run {run.Id} has no backup of the target (it stopped before the backup phase); nothing was written to roll back");
+        var sourceModified = await state.GetValueAsync(ControlKeys.SourceModified, ct).ConfigureAwait(false) == "true";
+        var actions = new List<string>();
+        // Check every backup before touching anything, so a bad backup never leaves a half-done rollback.
+        await BackupManager.VerifyAsync(ctx, target, ct).ConfigureAwait(false);
+        actions.Add(target.Existed ? $"restore target {target.Store} from {target.Path}" : $"remove target {target.Store} (it did not exist before run {run.Id})");
+        BackupRecord? source = null;
+        if (sourceModified)
+        {
+            source = backups.FirstOrDefault(b => b.Role == BackupManager.SourceRole)
+                ?? throw new CutoverException(ErrorCodes.BackupMissing, $"the source was written to but run {run.Id} has no source backup");
+            await BackupManager.VerifyAsync(ctx, source, ct).ConfigureAwait(false);
+            actions.Add($"restore source {source.Store} from {source.Path}");
+        }
+        else
+        {
+            actions.Add("source left as it is: Cutover did not write to it");
+        }
+        if (dryRun)
+        {
+            return actions;
+        }
+        await BackupManager.RestoreAsync(ctx, target, ct).ConfigureAwait(false);
+        if (source is not null)
+        {
+            await BackupManager.RestoreAsync(ctx, source, ct).ConfigureAwait(false);
+            await state.SetValueAsync(ControlKeys.SourceModified, "false", ct).ConfigureAwait(false);
+        }
+        foreach (var f in await state.FailuresAsync(null, unresolvedOnly: true, ct).ConfigureAwait(false))
+        {
+            await state.ResolveFailureAsync(f.Id, ct).ConfigureAwait(false);
+        }
+        await state.UpdateRunAsync(run with { Status = RunStatus.RolledBack, FinishedAt = ctx.Time.GetUtcNow() }, ct).ConfigureAwait(false);
+        await state.SetValueAsync(ControlKeys.Authority, "source", ct).ConfigureAwait(false);
+        await state.AuditAsync("rollback", $"run {run.Id}: " + string.Join("; ", actions), ct).ConfigureAwait(false);
+        return actions;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Cutover.Values;
+
+namespace Cutover.Verification;
+
+/// <summary>
+/// The canonical byte form of a row, version 1 (docs/checksums.md). Two rows encode the same iff every value
+/// has the same storage class and the same content: integers as 8 big-endian bytes, reals by their exact
+/// IEEE-754 bits (so a float that lost its last bit differs), text and blobs as their bytes with a length.
+/// </summary>
+public static class CanonicalEncoder
+{
+    public const byte NullTag = 0;
+    public const byte IntegerTag = 1;
+    public const byte RealTag = 2;
+    public const byte TextTag = 3;
+    public const byte BlobTag = 4;
+
+    public static void EncodeRow(IReadOnlyList<object?> row, ArrayBufferWriter<byte> w)
+    {
+        WriteVarint(w, (ulong)row.Count);
+        foreach (var v in row)
+        {
+            EncodeValue(v, w);
+        }
+    }
+
+    public static void EncodeValue(object? v, ArrayBufferWriter<byte> w)
+    {
+        switch (v)
+        {
+            case null or DBNull:
+                w.GetSpan(1)[0] = NullTag;
+                w.Advance(1);
+                break;
+            case long l:
+                WriteFixed(w, IntegerTag, (ulong)l);
+                break;
+            case int i:
+                WriteFixed(w, IntegerTag, (ulong)(long)i);
+                break;
+            case double d:
+                // All NaNs are one NaN; everything else keeps its exact bits (-0.0 included).
+                WriteFixed(w, RealTag, double.IsNaN(d) ? 0x7FF8000000000000UL : (ulong)BitConverter.DoubleToInt64Bits(d));
+                break;
+            case string s:
+                var n = Encoding.UTF8.GetByteCount(s);
+                WriteHeader(w, TextTag, n);
+                Encoding.UTF8.GetBytes(s, w.GetSpan(n));
+                w.Advance(n);
+                break;
+            case RawText t:
+                WriteHeader(w, TextTag, t.Bytes.Length);
+                w.Write(t.Bytes);
+                break;
+            case byte[] b:
+                WriteHeader(w, BlobTag, b.Length);
+                w.Write(b);
+                break;
+            default:
+                throw new ArgumentException($"no canonical encoding for {v.GetType().Name}");
+        }
+    }
+
+    private static void WriteFixed(ArrayBufferWriter<byte> w, byte tag, ulong bits)
+    {
+        var span = w.GetSpan(9);
+        span[0] = tag;
+        BinaryPrimitives.WriteUInt64BigEndian(span[1..], bits);
+        w.Advance(9);
+    }
+
+    private static void WriteHeader(ArrayBufferWriter<byte> w, byte tag, int length)
+    {
+        w.GetSpan(1)[0] = tag;
+        w.Advance(1);
+        WriteVarint(w, (ulong)length);
+    }
+
+    /// <summary>LEB128 unsigned varint.</summary>
+    public static void WriteVarint(ArrayBufferWriter<byte> w, ulong value)
+    {
+        var span = w.GetSpan(10);
+        var i = 0;
+        do
+        {
+            var b = (byte)(value & 0x7F);
+            value >>= 7;
+            span[i++] = value != 0 ? (byte)(b | 0x80) : b;
+        }
+        while (value != 0);
+        w.Advance(i);
+    }
+}
