@@ -1,11 +1,38 @@
+using System.CommandLine;
+using Cutover.Cli.Commands;
+using Cutover.Errors;
+
 namespace Cutover.Cli;
 
-/// <summary>Entry point of the CLI; builds the command tree and runs it.</summary>
+/// <summary>Builds the command tree. Usage errors exit 2 with one line naming the problem.</summary>
 internal static class CliApp
 {
-    public static Task<int> RunAsync(string[] args)
+    public static RootCommand BuildRoot() => new("Cutover: copy a live system's data to a new store, verify it, resume after any stop, roll back.")
     {
-        Console.Error.WriteLine("cutover: not wired yet");
-        return Task.FromResult(args.Length == 0 ? 2 : 2);
+        InitCommand.Build(),
+        PlanCommand.Build(),
+        MigrateCommand.Build(),
+        StatusCommand.Build(),
+        VerifyCommand.Build(),
+        BackupCommand.Build(),
+        RollbackCommand.Build(),
+        RetryCommand.Build(),
+        IdMapCommand.Build(),
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Infrastructure.Terminal.Configure();
+        var parse = BuildRoot().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+            {
+                Console.Error.WriteLine($"cutover: error {ErrorCodes.UsageInvalid}: {e.Message}");
+            }
+            Console.Error.WriteLine("run 'cutover --help' for the commands and their options.");
+            return ExitCodes.Usage;
+        }
+        return await parse.InvokeAsync().ConfigureAwait(false);
     }
 }

@@ -23,9 +23,11 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
         _role = role;
         _readOnly = readOnly;
         Exists = File.Exists(path);
-        if (Exists || !readOnly)
+        // A target that does not exist yet is created on the first write, so a run that stops in
+        // preflight leaves nothing behind, and the backup phase sees that there was nothing to back up.
+        if (Exists)
         {
-            _conn = SqliteConnections.Open(path, readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate, role);
+            _conn = SqliteConnections.Open(path, readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite, role);
         }
     }
 
@@ -37,6 +39,15 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
 
     private SqliteConnection Conn => _conn ?? throw new CutoverException(
         _role == "source" ? ErrorCodes.SourceUnreachable : ErrorCodes.TargetUnreachable, $"{_role} {FilePath} does not exist");
+
+    private SqliteConnection WriteConn
+    {
+        get
+        {
+            EnsureWritable();
+            return _conn ??= SqliteConnections.Open(FilePath, SqliteOpenMode.ReadWriteCreate, _role);
+        }
+    }
 
     public Task<DatabaseSchema> InspectAsync(CancellationToken ct) =>
         Task.FromResult(_conn is null ? new DatabaseSchema([], []) : SqliteInspector.Inspect(_conn));
@@ -54,6 +65,10 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
 
     public async IAsyncEnumerable<object?[]> ReadAsync(ReadRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
+        if (_conn is null)
+        {
+            yield break;
+        }
         var keyExprs = request.Key.Select(k => SqliteSql.KeyExpr(k, request.KeyIsRowid)).ToList();
         var select = string.Join(", ", request.Columns.Select(c => request.KeyIsRowid && string.Equals(c, "rowid", StringComparison.OrdinalIgnoreCase) ? "rowid" : SqliteSql.Quote(c)));
         var order = string.Join(", ", keyExprs);
@@ -215,9 +230,8 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
 
     public Task CreateTableAsync(TargetTable table, bool replace, CancellationToken ct)
     {
-        EnsureWritable();
-        using var tx = Conn.BeginTransaction();
-        using var cmd = Conn.CreateCommand();
+        using var tx = WriteConn.BeginTransaction();
+        using var cmd = WriteConn.CreateCommand();
         cmd.Transaction = tx;
         if (replace)
         {
@@ -232,10 +246,9 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
 
     public Task CreateIndexesAsync(TargetTable table, CancellationToken ct)
     {
-        EnsureWritable();
         foreach (var sql in SqliteDdl.CreateIndexes(table))
         {
-            using var cmd = Conn.CreateCommand();
+            using var cmd = WriteConn.CreateCommand();
             cmd.CommandText = sql;
             cmd.ExecuteNonQuery();
         }
@@ -244,17 +257,15 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
 
     public Task<WriteResult> WriteBatchAsync(TargetTable table, IReadOnlyList<object?[]> rows, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct)
     {
-        EnsureWritable();
-        return Task.FromResult(SqliteBatchWriter.Write(Conn, table, rows, mode, stopOnFirstFailure));
+        return Task.FromResult(SqliteBatchWriter.Write(WriteConn, table, rows, mode, stopOnFirstFailure));
     }
 
     public Task DeleteKeysAsync(TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys, CancellationToken ct)
     {
-        EnsureWritable();
         var keyExprs = table.Key.Select(k => SqliteSql.KeyExpr(k, table.KeyIsRowid)).ToList();
         foreach (var chunk in keys.Chunk(200))
         {
-            using var cmd = Conn.CreateCommand();
+            using var cmd = WriteConn.CreateCommand();
             cmd.CommandText = $"DELETE FROM {SqliteSql.Quote(table.Name)} WHERE {SqliteSql.InKeys(keyExprs, cmd, chunk)}";
             cmd.ExecuteNonQuery();
         }
@@ -271,7 +282,7 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
         var seq = await source.ScalarAsync($"SELECT seq FROM sqlite_sequence WHERE name = {SqliteSql.Literal(sourceTable)}", ct).ConfigureAwait(false);
         if (seq is long value)
         {
-            using var cmd = Conn.CreateCommand();
+            using var cmd = WriteConn.CreateCommand();
             cmd.CommandText = "UPDATE sqlite_sequence SET seq = MAX(seq, @v) WHERE name = @n";
             cmd.Parameters.AddWithValue("@v", value);
             cmd.Parameters.AddWithValue("@n", table.Name);

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using Cutover.Backup;
+using Cutover.Cli.Infrastructure;
+using Cutover.Errors;
+using Cutover.Migration;
+using Cutover.State;
+using Spectre.Console;
+
+namespace Cutover.Cli.Commands;
+
+/// <summary><c>cutover backup list|verify|restore PLAN</c>: the pre-migration backups Cutover took.</summary>
+internal static class BackupCommand
+{
+    public sealed record Options(string Action, string Plan, string? Id, bool Json, bool DryRun);
+
+    public static Command Build()
+    {
+        var root = new Command("backup", "List, verify or restore the backups taken before a run wrote anything.");
+        root.Subcommands.Add(Sub("list", "List backups: role, file, size, checksum, verified."));
+        root.Subcommands.Add(Sub("verify", "Check each backup of the latest run: checksum and integrity."));
+        root.Subcommands.Add(Sub("restore", "Put a store back from a backup (default: the latest run's target backup)."));
+        return root;
+    }
+
+    private static Command Sub(string action, string description)
+    {
+        var plan = CommonOptions.Plan();
+        var id = new Option<string?>("--id") { Description = "A backup id from 'backup list' (default: the latest run's)" };
+        var json = CommonOptions.Json();
+        var cmd = new Command(action, description) { plan, id, json };
+        var dryRun = CommonOptions.DryRun();
+        if (action == "restore")
+        {
+            cmd.Options.Add(dryRun);
+        }
+        cmd.SetAction((r, ct) => RunAsync(new Options(action, r.GetValue(plan)!, r.GetValue(id), r.GetValue(json), action == "restore" && r.GetValue(dryRun)), ct));
+        return cmd;
+    }
+
+    public static Task<int> RunAsync(Options o, CancellationToken ct) => CliRuntime.GuardAsync("backup " + o.Action, o.Json, async () =>
+    {
+        var plan = CliRuntime.LoadPlan(o.Plan);
+        var write = o.Action != "list" && !o.DryRun;
+        using var planLock = write ? PlanLock.Acquire(plan.StateDirectory, plan.Name) : null;
+        await using var ctx = await CliRuntime.OpenAsync(plan, write ? SessionMode.Write : SessionMode.ReadOnly, null, null, ct).ConfigureAwait(false);
+        var state = ctx.RequireState();
+        var all = await state.BackupsAsync(ct).ConfigureAwait(false);
+        var latest = await state.LatestRunAsync(ct).ConfigureAwait(false);
+        var chosen = o.Id is not null
+            ? all.Where(b => b.Id == o.Id).ToList()
+            : all.Where(b => b.RunId == latest?.Id).ToList();
+        if (o.Id is not null && chosen.Count == 0)
+        {
+            throw new CutoverException(ErrorCodes.BackupMissing, $"no backup with id '{o.Id}'; see: cutover backup list {o.Plan}");
+        }
+        switch (o.Action)
+        {
+            case "list":
+                if (o.Json)
+                {
+                    CliRuntime.WriteJson(all.Select(Json));
+                }
+                else
+                {
+                    var t = new Table().AddColumns("id", "role", "store", "file", "bytes", "sha256", "verified");
+                    foreach (var b in all)
+                    {
+                        t.AddRow(b.Id, b.Role, Markup.Escape(b.Store), Markup.Escape(b.Existed ? b.Path : "(store did not exist)"), b.Bytes.ToString(),
+                            b.Existed ? b.Sha256[..16] : "-", b.VerifiedAt is null ? "no" : Reports.Ago(b.VerifiedAt.Value));
+                    }
+                    AnsiConsole.Write(t);
+                }
+                return ExitCodes.Ok;
+            case "verify":
+                foreach (var b in chosen)
+                {
+                    await BackupManager.VerifyAsync(ctx, b, ct).ConfigureAwait(false);
+                    await state.MarkBackupVerifiedAsync(b.Id, ctx.Time.GetUtcNow(), ct).ConfigureAwait(false);
+                    if (!o.Json)
+                    {
+                        Console.Out.WriteLine($"backup {b.Id}: ok ({(b.Existed ? $"sha256 {b.Sha256[..16]}…, integrity ok" : "store did not exist; restoring removes it")})");
+                    }
+                }
+                if (o.Json)
+                {
+                    CliRuntime.WriteJson(new { verified = chosen.Select(b => b.Id) });
+                }
+                if (chosen.Count == 0)
+                {
+                    throw new CutoverException(ErrorCodes.BackupMissing, "no backups to verify: the latest run took none");
+                }
+                return ExitCodes.Ok;
+            default:
+                var target = o.Id is not null ? chosen[0] : chosen.FirstOrDefault(b => b.Role == BackupManager.TargetRole)
+                    ?? throw new CutoverException(ErrorCodes.BackupMissing, "the latest run has no target backup; pass --id");
+                if (o.DryRun)
+                {
+                    await BackupManager.VerifyAsync(ctx, target, ct).ConfigureAwait(false);
+                    Console.Out.WriteLine($"dry run: would restore {target.Role} {target.Store} from {target.Id}; nothing was written.");
+                    return ExitCodes.Ok;
+                }
+                await BackupManager.RestoreAsync(ctx, target, ct).ConfigureAwait(false);
+                Console.Out.WriteLine($"restored {target.Role} {target.Store} from backup {target.Id}.");
+                return ExitCodes.Ok;
+        }
+    });
+
+    private static object Json(BackupRecord b) => new
+    {
+        id = b.Id,
+        run_id = b.RunId,
+        role = b.Role,
+        store = b.Store,
+        path = b.Path,
+        bytes = b.Bytes,
+        sha256 = b.Sha256,
+        existed = b.Existed,
+        created_at = b.CreatedAt,
+        verified_at = b.VerifiedAt,
+    };
+}

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using Cutover.Cli.Infrastructure;
+using Cutover.Plan;
+using Cutover.Sqlite;
+using Cutover.State;
+using Cutover.Values;
+using Spectre.Console;
+
+namespace Cutover.Cli.Commands;
+
+/// <summary><c>cutover status PLAN [--json]</c>: the latest run's phase, per-entity progress, checkpoints, failures, elapsed time and rate.</summary>
+internal static class StatusCommand
+{
+    public sealed record Options(string Plan, bool Json);
+
+    public static Command Build()
+    {
+        var plan = CommonOptions.Plan();
+        var json = CommonOptions.Json();
+        var cmd = new Command("status", "Show the latest run: phase, rows done per entity, checkpoints, failures, elapsed time, rate.")
+        {
+            plan, json,
+        };
+        cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(json)), ct));
+        return cmd;
+    }
+
+    public static Task<int> RunAsync(Options o, CancellationToken ct) => CliRuntime.GuardAsync("status", o.Json, async () =>
+    {
+        var plan = PlanLoader.Load(o.Plan);
+        await using var state = SqliteStateStore.Open(plan.StatePath, create: false);
+        var run = state is null ? null : await state.LatestRunAsync(ct).ConfigureAwait(false);
+        if (state is null || run is null)
+        {
+            if (o.Json)
+            {
+                CliRuntime.WriteJson(new { plan = plan.Name, status = "none", phase = (string?)null, entities = Array.Empty<object>() });
+            }
+            else
+            {
+                Console.Out.WriteLine($"plan {plan.Name}: no run yet (start one with: cutover migrate {o.Plan}).");
+            }
+            return Errors.ExitCodes.Ok;
+        }
+        var progress = (await state.ProgressAsync(run.Id, ct).ConfigureAwait(false)).Where(p => !p.Entity.EndsWith("#idmap", StringComparison.Ordinal)).ToList();
+        var failures = await state.FailuresAsync(null, unresolvedOnly: true, ct).ConfigureAwait(false);
+        var backups = (await state.BackupsAsync(ct).ConfigureAwait(false)).Where(b => b.RunId == run.Id).ToList();
+        var authority = await state.GetValueAsync(ControlKeys.Authority, ct).ConfigureAwait(false);
+        var elapsed = run.ActiveSeconds;
+        var written = progress.Sum(p => p.Written);
+        var copySeconds = progress.Sum(p => p.Seconds);
+        if (o.Json)
+        {
+            CliRuntime.WriteJson(new
+            {
+                plan = plan.Name,
+                run_id = run.Id,
+                status = SqliteStateStore.StatusText(run.Status),
+                phase = run.Phase,
+                started_at = run.StartedAt,
+                updated_at = run.UpdatedAt,
+                finished_at = run.FinishedAt,
+                elapsed_seconds = Math.Round(elapsed, 3),
+                rows_per_second = Math.Round(Reports.Rate(written, copySeconds)),
+                authority,
+                error = run.ErrorCode is null ? null : new { code = run.ErrorCode, message = run.ErrorMessage },
+                entities = progress.Select(p => new
+                {
+                    entity = p.Entity,
+                    rows_done = p.Read,
+                    rows_total = p.Total,
+                    rows_written = p.Written,
+                    rows_rejected = p.Rejected,
+                    status = p.Status,
+                    checkpoint = p.Checkpoint is null ? null : Value.DisplayKey(KeyCodec.Decode(p.Checkpoint)),
+                    seconds = Math.Round(p.Seconds, 3),
+                    rows_per_second = Math.Round(Reports.Rate(p.Written, p.Seconds)),
+                }),
+                failures = new { count = failures.Count, rows = failures.Take(100).Select(f => new { entity = f.Entity, key = Value.DisplayKey(KeyCodec.Decode(f.Key)), code = f.Code, message = f.Message }) },
+                backups = backups.Select(b => new { id = b.Id, role = b.Role, path = b.Path, existed = b.Existed, verified = b.VerifiedAt is not null }),
+            });
+            return Errors.ExitCodes.Ok;
+        }
+        AnsiConsole.MarkupLineInterpolated($"plan [bold]{plan.Name}[/], run {run.Id}: [bold]{SqliteStateStore.StatusText(run.Status)}[/], phase {run.Phase}");
+        AnsiConsole.MarkupLineInterpolated($"started {Reports.Ago(run.StartedAt)}, active {elapsed:F1}s, {written} rows written at {Reports.Rate(written, copySeconds):F0} rows/s; authority: {authority}");
+        if (run.ErrorCode is not null)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]last error {run.ErrorCode}[/]: {run.ErrorMessage}");
+        }
+        var t = new Table().AddColumns("entity", "done/total", "%", "written", "rejected", "status", "checkpoint (last key)", "rows/s");
+        foreach (var p in progress)
+        {
+            var key = p.Checkpoint is null ? "-" : Value.DisplayKey(KeyCodec.Decode(p.Checkpoint));
+            t.AddRow(Markup.Escape(p.Entity), $"{p.Read}/{p.Total}", p.Total > 0 ? $"{100.0 * p.Read / p.Total:F0}" : "-", p.Written.ToString(),
+                p.Rejected.ToString(), p.Status, Markup.Escape(key.Length > 40 ? key[..40] + "…" : key), Reports.Rate(p.Written, p.Seconds).ToString("F0"));
+        }
+        AnsiConsole.Write(t);
+        AnsiConsole.MarkupLineInterpolated($"failures: {failures.Count}{(failures.Count > 0 ? " (re-attempt with: cutover retry)" : "")}");
+        foreach (var f in failures.Take(10))
+        {
+            AnsiConsole.MarkupLineInterpolated($"  {f.Entity} {Value.DisplayKey(KeyCodec.Decode(f.Key))}: {f.Code}: {f.Message}");
+        }
+        foreach (var b in backups)
+        {
+            AnsiConsole.MarkupLineInterpolated($"backup {b.Role}: {(b.Existed ? b.Path : "(did not exist before the run)")}{(b.VerifiedAt is null ? "" : ", verified")}");
+        }
+        return Errors.ExitCodes.Ok;
+    });
+}
