@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace Cutover.Sqlite;
 
 /// <summary>
-/// The default state store: one SQLite file (WAL) beside the plan. Calls are serialized, since the copy's
+/// The default state store: one SQLite file beside the plan. Calls are serialized, since the copy's
 /// reader and writer tasks both touch it.
 /// </summary>
 public sealed class SqliteStateStore : IStateStore
@@ -51,7 +51,8 @@ public sealed class SqliteStateStore : IStateStore
 
     private void Migrate()
     {
-        Exec("PRAGMA journal_mode = WAL");
+        // Rollback journal, not WAL: a WAL file makes even read-only readers (status, dry runs) create -wal/-shm files.
+        Exec("PRAGMA journal_mode = DELETE");
         Exec("""
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS runs (

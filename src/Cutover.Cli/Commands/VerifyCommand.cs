@@ -45,7 +45,16 @@ internal static class VerifyCommand
         }
         if (bad.Count > 0)
         {
-            Migrator.ThrowIfMismatch(results);
+            try
+            {
+                Migrator.ThrowIfMismatch(results);
+            }
+            catch (CutoverException ex)
+            {
+                // The JSON document above already says what differs; stderr gets the one-line error.
+                CliRuntime.Fail("verify", json: false, ex.Code, ex.Message, ex.Details);
+                return ExitCodes.For(ex.Code);
+            }
         }
         if (!o.Json)
         {

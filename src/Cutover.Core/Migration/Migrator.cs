@@ -187,7 +187,8 @@ public static class Migrator
         RunRecord? latest = ctx.State is null ? null : await ctx.State.LatestRunAsync(ct).ConfigureAwait(false);
         var resumable = latest is { Status: RunStatus.Running or RunStatus.Failed };
         var progress = resumable ? (await ctx.State!.ProgressAsync(latest!.Id, ct).ConfigureAwait(false)).ToDictionary(p => p.Entity) : [];
-        var findings = await PreflightInspector.InspectAsync(ctx, freshRun: progress.Count == 0, ct).ConfigureAwait(false);
+        var fresh = latest is null || latest.Status == RunStatus.RolledBack;
+        var findings = await PreflightInspector.InspectAsync(ctx, freshRun: fresh && progress.Count == 0, ct).ConfigureAwait(false);
         var entities = new List<DryRunEntity>();
         foreach (var e in ctx.Entities)
         {

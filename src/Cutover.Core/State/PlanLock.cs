@@ -20,10 +20,8 @@ public sealed class PlanLock : IDisposable
         try
         {
             var fs = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            fs.SetLength(0);
-            var info = System.Text.Encoding.UTF8.GetBytes($"pid {Environment.ProcessId} since {DateTimeOffset.UtcNow:O}\n");
-            fs.Write(info);
-            fs.Flush();
+            // The locked file cannot be read by others, so who holds it is written beside it.
+            File.WriteAllText(path + ".info", $"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.UtcNow:O}");
             return new PlanLock(fs);
         }
         catch (IOException)
@@ -31,8 +29,7 @@ public sealed class PlanLock : IDisposable
             string holder;
             try
             {
-                using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                holder = new StreamReader(reader).ReadToEnd().Trim();
+                holder = File.ReadAllText(path + ".info").Trim();
             }
             catch (IOException)
             {

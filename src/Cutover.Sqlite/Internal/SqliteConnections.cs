@@ -14,6 +14,9 @@ internal static class SqliteConnections
             Mode = mode,
             Pooling = false,
             DefaultTimeout = 30,
+            // Loads run with foreign keys unenforced (the bundled SQLite turns them on): rows land in any order,
+            // cycles included, and the declared constraints are checked afterwards.
+            ForeignKeys = false,
         }.ToString();
         var conn = new SqliteConnection(cs);
         try

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test Cutover has. This is the README's test command and what .ci/run calls.
+# The SQLite tests need no server. Later connectors add their services here (start before, stop after).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+echo "== build (Release)"
+dotnet build Cutover.sln -c Release --nologo -v q -clp:ErrorsOnly -clp:NoSummary
+
+echo "== tests"
+status=0
+for project in tests/*/*.Tests.csproj; do
+  echo "-- $project"
+  dotnet test "$project" -c Release --no-build --nologo -v q --logger "console;verbosity=minimal" || status=$?
+done
+
+echo "== example: examples/session-buddy-ulid/run.sh"
+examples/session-buddy-ulid/run.sh > "${TMPDIR:-/tmp}/cutover-example.log" 2>&1 || { status=$?; tail -40 "${TMPDIR:-/tmp}/cutover-example.log"; }
+[ "$status" -eq 0 ] && tail -3 "${TMPDIR:-/tmp}/cutover-example.log"
+
+if [ "$status" -eq 0 ]; then echo "== all tests passed"; else echo "== FAILED (exit $status)"; fi
+exit "$status"

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Cutover.Cli.Tests.Support;
+
+namespace Cutover.Cli.Tests.EndToEnd;
+
+/// <summary>kill -9 during the copy, then the same command again: the target ends with exactly the source rows.</summary>
+public sealed class ResumeTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private long RowsDone()
+    {
+        var state = _dir.File(".cutover/sample/state.db");
+        if (!File.Exists(state))
+        {
+            return 0;
+        }
+        try
+        {
+            return (long)(Db.Scalar(state, "SELECT COALESCE(SUM(read), 0) FROM progress WHERE entity NOT LIKE '%#idmap'") ?? 0L);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return 0; // the state file is being created
+        }
+    }
+
+    [Fact]
+    public void Migrate_KilledAtSeveralPointsDuringCopy_ResumesToExactRows()
+    {
+        var source = _dir.File("app.db");
+        var target = _dir.File("app_v2.db");
+        Db.CreateSample(source, parents: 2000, childrenPerParent: 100, logs: 60_000);
+        _dir.Write("cutover.yaml", Db.SamplePlan.Replace("BATCH", "1000", StringComparison.Ordinal));
+        const long total = 2000 + 200_000 + 60_000;
+        var killedMidCopy = 0;
+
+        foreach (var fraction in new[] { 0.05, 0.35, 0.6, 0.85 })
+        {
+            using var p = CutoverCli.Start(_dir.Path, "migrate", "cutover.yaml");
+            var clock = Stopwatch.StartNew();
+            while (!p.HasExited && RowsDone() < fraction * total && clock.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                Thread.Sleep(5);
+            }
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no flush
+                p.WaitForExit();
+                killedMidCopy++;
+            }
+        }
+
+        var final = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+
+        Assert.True(final.ExitCode == 0, final.ToString());
+        Assert.True(killedMidCopy >= 3, $"only {killedMidCopy} kills landed during the copy");
+        Assert.Equal(Db.Count(source, "events"), Db.Count(target, "events"));
+        Assert.Equal(
+            Db.Rows(source, "SELECT e.id, s.created_at, e.kind, e.payload, e.value FROM events e JOIN sessions s ON s.id = e.session_id ORDER BY e.id"),
+            Db.Rows(target, "SELECT e.id, s.created_at, e.kind, e.body, e.value FROM events e JOIN sessions s ON s.id = e.session_id ORDER BY e.id"));
+        Assert.Equal(Db.Rows(source, "SELECT rowid, line, level FROM logs ORDER BY rowid"), Db.Rows(target, "SELECT rowid, line, level FROM logs ORDER BY rowid"));
+        Assert.Equal(2000, Db.Count(target, "sessions"));
+        Assert.Equal(0L, Db.Scalar(target, "SELECT COUNT(*) FROM (SELECT id FROM sessions GROUP BY id HAVING COUNT(*) > 1)"));
+        Assert.Equal(0, CutoverCli.Run(_dir.Path, "verify", "cutover.yaml").ExitCode);
+    }
+
+    [Fact]
+    public void Migrate_WhileAnotherRunsThePlan_IsRefusedWithRunLocked()
+    {
+        Db.CreateSample(_dir.File("app.db"), parents: 1000, childrenPerParent: 200, logs: 0);
+        _dir.Write("cutover.yaml", Db.SamplePlan.Replace("BATCH", "500", StringComparison.Ordinal));
+        using var first = CutoverCli.Start(_dir.Path, "migrate", "cutover.yaml");
+        var clock = Stopwatch.StartNew();
+        while (!first.HasExited && RowsDone() == 0 && clock.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            Thread.Sleep(5);
+        }
+        Assert.False(first.HasExited, "the first migrate finished before the second could start; make the table larger");
+
+        var second = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+
+        first.Kill(entireProcessTree: true);
+        first.WaitForExit();
+        Assert.Equal(8, second.ExitCode);
+        Assert.Contains("RUN_LOCKED", second.StdErr, StringComparison.Ordinal);
+        Assert.Contains("pid", second.StdErr, StringComparison.Ordinal);
+    }
+}

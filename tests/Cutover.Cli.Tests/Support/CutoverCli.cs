@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace Cutover.Cli.Tests.Support;
+
+/// <summary>Runs the real <c>cutover</c> binary (built beside the tests) as a separate process, as a user would.</summary>
+public static class CutoverCli
+{
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "cutover.dll");
+
+    public static ProcessStartInfo StartInfo(string workDir, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.Environment["CI"] = "true";
+        return psi;
+    }
+
+    public static CliResult Run(string workDir, params string[] args)
+    {
+        using var p = Process.Start(StartInfo(workDir, args))!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("cutover " + string.Join(' ', args) + " did not finish in 3 minutes");
+        }
+        return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts the CLI without waiting; output is drained so the child never blocks on a full pipe.</summary>
+    public static Process Start(string workDir, params string[] args)
+    {
+        var p = Process.Start(StartInfo(workDir, args))!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+}
