@@ -73,8 +73,10 @@ public static class ValueCaster
                 result = value;
                 return true;
             case long l:
-                result = (double)l;
-                if ((long)(double)l != l)
+                var asDouble = (double)l;
+                result = asDouble;
+                // (long)2^63 saturates to long.MaxValue, so 2^63 must be refused before the round-trip check.
+                if (asDouble >= 9.2233720368547758E18 || (long)asDouble != l)
                 {
                     reason = $"{l} does not fit a double exactly";
                     return false;
