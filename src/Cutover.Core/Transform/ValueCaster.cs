@@ -54,8 +54,9 @@ public static class ValueCaster
             case string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l):
                 result = l;
                 return true;
-            case string s when double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d2) && Math.Floor(d2) == d2 && Math.Abs(d2) < 9.0E15:
-                result = (long)d2;
+            // Decimal, not double: "12.000000000000000001" is 12.0 as a double and would lose its fraction.
+            case string s when decimal.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && decimal.Truncate(m) == m && Math.Abs(m) < 9.0E15m:
+                result = (long)m;
                 return true;
             default:
                 reason = $"{Describe(value)} is not a whole number";
