@@ -25,7 +25,7 @@ public static class PlanBinder
                 errors.Add(new PlanError(e.At, source.IsView(e.Table) ? $"'{e.Table}' is a view, not a table" : $"table '{e.Table}' is not in the source", fix));
                 continue;
             }
-            if (BindEntity(plan, e, table, rekeyed, errors) is { } b)
+            if (BindEntity(plan, source, e, table, rekeyed, errors) is { } b)
             {
                 bound.Add(b);
             }
@@ -33,7 +33,7 @@ public static class PlanBinder
         return (bound, errors);
     }
 
-    private static BoundEntity? BindEntity(MigrationPlan plan, EntityPlan e, TableSchema table, Dictionary<string, EntityPlan> rekeyed, List<PlanError> errors)
+    private static BoundEntity? BindEntity(MigrationPlan plan, DatabaseSchema source, EntityPlan e, TableSchema table, Dictionary<string, EntityPlan> rekeyed, List<PlanError> errors)
     {
         var before = errors.Count;
         var notes = new List<string>();
@@ -172,7 +172,7 @@ public static class PlanBinder
         }
 
         var targetKey = keyIsRowid ? (IReadOnlyList<string>)[] : keyColumns.Select(k => renamed[k]).ToList();
-        var fks = BindForeignKeys(plan, table, renamed);
+        var fks = BindForeignKeys(plan, source, table, renamed);
         var indexes = table.Indexes
             .Where(ix => ix.IsExpression || ix.Columns.All(renamed.ContainsKey))
             .Select(ix => ix with { Columns = ix.IsExpression ? ix.Columns : ix.Columns.Select(c => renamed[c]).ToList() })
@@ -187,7 +187,7 @@ public static class PlanBinder
         return new BoundEntity(effective, table, sourceColumns, keyIdx, target, mappings, timeIndex, notes);
     }
 
-    private static List<ForeignKeySchema> BindForeignKeys(MigrationPlan plan, TableSchema table, Dictionary<string, string> renamed)
+    private static List<ForeignKeySchema> BindForeignKeys(MigrationPlan plan, DatabaseSchema source, TableSchema table, Dictionary<string, string> renamed)
     {
         // Keep a foreign key only when its parent is copied too and all its columns survive; point it at the parent's target name.
         var result = new List<ForeignKeySchema>();
@@ -200,9 +200,11 @@ public static class PlanBinder
             }
             var parentRenames = parent.Columns.Where(c => c.Rename is not null).ToDictionary(c => c.Name, c => c.Rename!, StringComparer.OrdinalIgnoreCase);
             var refCols = fk.RefColumns.Any(c => c.Length == 0) ? [] : fk.RefColumns.Select(c => parentRenames.GetValueOrDefault(c, c)).ToList();
-            if (refCols.Count == 0 && parent.Key.Count > 0 && !parent.KeyIsRowid)
+            // No column list means the parent's primary key: the plan's key when it names one, else the table's own.
+            var parentKey = parent.Key.Count > 0 ? parent.Key : source.FindTable(parent.Table)?.PrimaryKey ?? [];
+            if (refCols.Count == 0 && parentKey.Count > 0 && !parent.KeyIsRowid)
             {
-                refCols = parent.Key.Select(c => parentRenames.GetValueOrDefault(c, c)).ToList();
+                refCols = parentKey.Select(c => parentRenames.GetValueOrDefault(c, c)).ToList();
             }
             if (refCols.Count == fk.Columns.Count)
             {

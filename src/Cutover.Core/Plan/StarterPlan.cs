@@ -71,6 +71,7 @@ public static partial class StarterPlan
 
     private static readonly HashSet<string> Reserved = ["true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"];
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_./:-]*$")]
+    // ':' may not end a plain scalar: "table: ends:" would read as a mapping.
+    [GeneratedRegex(@"^[A-Za-z_]([A-Za-z0-9_./:-]*[A-Za-z0-9_./-])?$")]
     private static partial Regex PlainSafe();
 }

@@ -54,8 +54,9 @@ public static class ValueCaster
             case string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l):
                 result = l;
                 return true;
-            case string s when double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d2) && Math.Floor(d2) == d2 && Math.Abs(d2) < 9.0E15:
-                result = (long)d2;
+            // Decimal, not double: "12.000000000000000001" is 12.0 as a double and would lose its fraction.
+            case string s when decimal.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && decimal.Truncate(m) == m && Math.Abs(m) < 9.0E15m:
+                result = (long)m;
                 return true;
             default:
                 reason = $"{Describe(value)} is not a whole number";
@@ -73,8 +74,10 @@ public static class ValueCaster
                 result = value;
                 return true;
             case long l:
-                result = (double)l;
-                if ((long)(double)l != l)
+                var asDouble = (double)l;
+                result = asDouble;
+                // (long)2^63 saturates to long.MaxValue, so 2^63 must be refused before the round-trip check.
+                if (asDouble >= 9.2233720368547758E18 || (long)asDouble != l)
                 {
                     reason = $"{l} does not fit a double exactly";
                     return false;

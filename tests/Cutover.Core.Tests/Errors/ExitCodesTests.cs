@@ -1,0 +1,55 @@
+using Cutover.Errors;
+
+namespace Cutover.Core.Tests.Errors;
+
+public class ExitCodesTests
+{
+    [Theory]
+    [InlineData("PLAN_INVALID", 3)]
+    [InlineData("PLAN_NOT_FOUND", 3)]
+    [InlineData("TABLE_NOT_FOUND", 3)]
+    [InlineData("COLUMN_NOT_FOUND", 3)]
+    [InlineData("UNSUPPORTED_SCHEMA", 3)]
+    [InlineData("USAGE_INVALID", 2)]
+    [InlineData("KEY_NULL", 4)]
+    [InlineData("KEY_NOT_UNIQUE", 4)]
+    [InlineData("TARGET_NOT_EMPTY", 4)]
+    [InlineData("TARGET_NOT_WRITABLE", 4)]
+    [InlineData("DISK_SPACE_LOW", 4)]
+    [InlineData("CHECKSUM_MISMATCH", 5)]
+    [InlineData("COUNT_MISMATCH", 5)]
+    [InlineData("CHECK_FAILED", 6)]
+    [InlineData("CHECK_ERROR", 6)]
+    [InlineData("ROW_REJECTED", 7)]
+    [InlineData("CAST_FAILED", 7)]
+    [InlineData("INVALID_UTF8", 7)]
+    [InlineData("CONSTRAINT_VIOLATION", 7)]
+    [InlineData("FK_UNMAPPED", 7)]
+    [InlineData("REKEY_FAILED", 7)]
+    [InlineData("RUN_LOCKED", 8)]
+    [InlineData("BACKUP_CORRUPT", 9)]
+    [InlineData("BACKUP_MISSING", 9)]
+    [InlineData("ROLLBACK_FAILED", 9)]
+    [InlineData("SOURCE_UNREACHABLE", 10)]
+    [InlineData("TARGET_UNREACHABLE", 10)]
+    [InlineData("STATE_UNREACHABLE", 10)]
+    [InlineData("NO_RUN", 11)]
+    [InlineData("ID_NOT_MAPPED", 11)]
+    [InlineData("INTERNAL_ERROR", 1)]
+    [InlineData("SOMETHING_NEW", 1)]
+    [InlineData("plan_invalid", 1)] // codes are matched exactly
+    public void For_Code_MapsToDocumentedExitCode(string code, int expected)
+    {
+        Assert.Equal(expected, ExitCodes.For(code));
+    }
+
+    [Fact]
+    public void For_EveryDeclaredCode_IsCoveredAbove()
+    {
+        // Guards against a new code being added without deciding its exit code (it would silently map to 1).
+        var declared = typeof(ErrorCodes).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToList();
+
+        Assert.Equal(31, declared.Count);
+        Assert.All(declared.Where(c => c != ErrorCodes.Internal), c => Assert.NotEqual(ExitCodes.InternalError, ExitCodes.For(c)));
+    }
+}
