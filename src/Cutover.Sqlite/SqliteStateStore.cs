@@ -18,6 +18,7 @@ public sealed class SqliteStateStore : IStateStore
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly UlidGenerator _ids;
+    private bool _writable;
 
     private SqliteStateStore(SqliteConnection conn, string path, TimeProvider time)
     {
@@ -51,8 +52,10 @@ public sealed class SqliteStateStore : IStateStore
 
     private void Migrate()
     {
-        // Rollback journal, not WAL: a WAL file makes even read-only readers (status, dry runs) create -wal/-shm files.
-        Exec("PRAGMA journal_mode = DELETE");
+        // WAL while a writer has it open (a checkpoint commit costs no fsync); back to a rollback journal on close,
+        // because a database left in WAL mode makes even read-only readers (status, dry runs) create -wal/-shm files.
+        Exec("PRAGMA journal_mode = WAL");
+        _writable = true;
         Exec("""
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS runs (
@@ -372,6 +375,10 @@ public sealed class SqliteStateStore : IStateStore
 
     public ValueTask DisposeAsync()
     {
+        if (_writable)
+        {
+            SqliteJournal.TrySet(_conn, "DELETE");
+        }
         _conn.Dispose();
         _gate.Dispose();
         return ValueTask.CompletedTask;

@@ -16,6 +16,7 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
     private readonly string _role;
     private readonly bool _readOnly;
     private SqliteConnection? _conn;
+    private string? _journalToRestore;
 
     public SqliteStore(string path, string role, bool readOnly)
     {
@@ -45,7 +46,14 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
         get
         {
             EnsureWritable();
-            return _conn ??= SqliteConnections.Open(FilePath, SqliteOpenMode.ReadWriteCreate, _role);
+            if (_journalToRestore is null)
+            {
+                _conn ??= SqliteConnections.Open(FilePath, SqliteOpenMode.ReadWriteCreate, _role);
+                // Load in WAL mode (commits without a checkpoint fsync), and give the file its own mode back when done.
+                _journalToRestore = SqliteJournal.Get(_conn);
+                SqliteJournal.TrySet(_conn, "WAL");
+            }
+            return _conn!;
         }
     }
 
@@ -312,6 +320,7 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
 
     public Task RestoreAsync(BackupInfo backup, CancellationToken ct)
     {
+        CloseWriter();
         _conn?.Dispose();
         _conn = null;
         foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
@@ -342,6 +351,15 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
         return Convert.ToHexStringLower(SHA256.HashData(fs));
     }
 
+    private void CloseWriter()
+    {
+        if (_journalToRestore is not null && _conn is not null)
+        {
+            SqliteJournal.TrySet(_conn, _journalToRestore);
+        }
+        _journalToRestore = null;
+    }
+
     private void EnsureWritable()
     {
         if (_readOnly)
@@ -352,6 +370,7 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
 
     public ValueTask DisposeAsync()
     {
+        CloseWriter();
         _conn?.Dispose();
         _conn = null;
         return ValueTask.CompletedTask;

@@ -68,6 +68,37 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void Migrate_KilledAtArbitraryInstantsInAnyPhase_ResumesToExactRows()
+    {
+        var source = _dir.File("app.db");
+        var target = _dir.File("app_v2.db");
+        Db.CreateSample(source, parents: 3000, childrenPerParent: 30, logs: 20_000);
+        _dir.Write("cutover.yaml", Db.SamplePlan.Replace("BATCH", "700", StringComparison.Ordinal));
+
+        // Fixed offsets after start land in different phases (preflight, backup, id map, copy, indexes, verify) as the run advances.
+        foreach (var delay in new[] { 250, 450, 650, 900, 1200, 1600 })
+        {
+            using var p = CutoverCli.Start(_dir.Path, "migrate", "cutover.yaml");
+            Thread.Sleep(delay);
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true);
+            }
+            p.WaitForExit();
+        }
+
+        var final = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+
+        Assert.True(final.ExitCode == 0, final.ToString());
+        Assert.Equal(
+            Db.Rows(source, "SELECT e.id, s.created_at, e.kind, e.payload, e.value FROM events e JOIN sessions s ON s.id = e.session_id ORDER BY e.id"),
+            Db.Rows(target, "SELECT e.id, s.created_at, e.kind, e.body, e.value FROM events e JOIN sessions s ON s.id = e.session_id ORDER BY e.id"));
+        Assert.Equal(Db.Rows(source, "SELECT rowid, line, level FROM logs ORDER BY rowid"), Db.Rows(target, "SELECT rowid, line, level FROM logs ORDER BY rowid"));
+        Assert.Equal(3000, Db.Count(target, "sessions"));
+        Assert.Equal(0, CutoverCli.Run(_dir.Path, "verify", "cutover.yaml").ExitCode);
+    }
+
+    [Fact]
     public void Migrate_WhileAnotherRunsThePlan_IsRefusedWithRunLocked()
     {
         Db.CreateSample(_dir.File("app.db"), parents: 1000, childrenPerParent: 200, logs: 0);
