@@ -192,7 +192,10 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
 
     public Task<object?> ScalarAsync(string sql, CancellationToken ct)
     {
+        // Inside a transaction that is never committed: a user's check query cannot change the data it checks.
+        using var tx = Conn.BeginTransaction(deferred: true);
         using var cmd = Conn.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = sql;
         using var r = cmd.ExecuteReader();
         return Task.FromResult(r.Read() && r.FieldCount > 0 ? ReadValue(r, 0) : null);

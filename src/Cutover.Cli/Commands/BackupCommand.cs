@@ -40,6 +40,10 @@ internal static class BackupCommand
     public static Task<int> RunAsync(Options o, CancellationToken ct) => CliRuntime.GuardAsync("backup " + o.Action, o.Json, async () =>
     {
         var plan = CliRuntime.LoadPlan(o.Plan);
+        if (!File.Exists(plan.StatePath))
+        {
+            throw new CutoverException(ErrorCodes.NoRun, $"plan '{plan.Name}' has no state yet, so no backups: they are taken by cutover migrate");
+        }
         var write = o.Action != "list" && !o.DryRun;
         using var planLock = write ? PlanLock.Acquire(plan.StateDirectory, plan.Name) : null;
         await using var ctx = await CliRuntime.OpenAsync(plan, write ? SessionMode.Write : SessionMode.ReadOnly, null, null, ct).ConfigureAwait(false);
@@ -72,6 +76,10 @@ internal static class BackupCommand
                 }
                 return ExitCodes.Ok;
             case "verify":
+                if (chosen.Count == 0)
+                {
+                    throw new CutoverException(ErrorCodes.BackupMissing, "no backups to verify: the latest run took none");
+                }
                 foreach (var b in chosen)
                 {
                     await BackupManager.VerifyAsync(ctx, b, ct).ConfigureAwait(false);
@@ -85,10 +93,6 @@ internal static class BackupCommand
                 {
                     CliRuntime.WriteJson(new { verified = chosen.Select(b => b.Id) });
                 }
-                if (chosen.Count == 0)
-                {
-                    throw new CutoverException(ErrorCodes.BackupMissing, "no backups to verify: the latest run took none");
-                }
                 return ExitCodes.Ok;
             default:
                 var target = o.Id is not null ? chosen[0] : chosen.FirstOrDefault(b => b.Role == BackupManager.TargetRole)
@@ -96,11 +100,25 @@ internal static class BackupCommand
                 if (o.DryRun)
                 {
                     await BackupManager.VerifyAsync(ctx, target, ct).ConfigureAwait(false);
-                    Console.Out.WriteLine($"dry run: would restore {target.Role} {target.Store} from {target.Id}; nothing was written.");
+                    if (o.Json)
+                    {
+                        CliRuntime.WriteJson(new { dry_run = true, restored = target.Id, role = target.Role });
+                    }
+                    else
+                    {
+                        Console.Out.WriteLine($"dry run: would restore {target.Role} {target.Store} from {target.Id}; nothing was written.");
+                    }
                     return ExitCodes.Ok;
                 }
                 await BackupManager.RestoreAsync(ctx, target, ct).ConfigureAwait(false);
-                Console.Out.WriteLine($"restored {target.Role} {target.Store} from backup {target.Id}.");
+                if (o.Json)
+                {
+                    CliRuntime.WriteJson(new { dry_run = false, restored = target.Id, role = target.Role });
+                }
+                else
+                {
+                    Console.Out.WriteLine($"restored {target.Role} {target.Store} from backup {target.Id}. The run's records are unchanged; use 'cutover rollback' to undo a whole run.");
+                }
                 return ExitCodes.Ok;
         }
     });

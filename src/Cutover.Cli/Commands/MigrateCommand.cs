@@ -61,10 +61,6 @@ internal static class MigrateCommand
         {
             CliRuntime.Fail("migrate", json: false, result.ErrorCode, result.ErrorMessage!, result.ErrorDetails);
         }
-        else if (result.ErrorMessage is not null)
-        {
-            ct.ThrowIfCancellationRequested();
-        }
         return result.ExitCode;
     });
 }

@@ -41,7 +41,7 @@ internal static class CliRuntime
         }
         catch (OperationCanceledException)
         {
-            Fail(command, json, "INTERRUPTED", "interrupted; run the same command again to resume", []);
+            Fail(command, json, ErrorCodes.Interrupted, "interrupted; run the same command again to resume", []);
             return ExitCodes.Interrupted;
         }
         catch (Exception ex)

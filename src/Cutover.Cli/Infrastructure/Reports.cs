@@ -62,6 +62,10 @@ internal static class Reports
             AnsiConsole.MarkupLineInterpolated($"run {r.RunId} already completed; nothing to do. Check it with 'cutover verify', or start over with 'cutover rollback' then 'cutover migrate'.");
             return;
         }
+        if (r.Entities.Count == 0)
+        {
+            return;
+        }
         var t = new Table().Title("migration summary").AddColumns("entity", "rows read", "written", "rejected", "seconds", "rows/s");
         foreach (var e in r.Entities)
         {

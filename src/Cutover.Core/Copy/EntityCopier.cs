@@ -31,17 +31,20 @@ public static class EntityCopier
         var channel = Channel.CreateBounded<CopyBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var transformer = new RowTransformer(e, state);
+        // Rows recorded as failed by an earlier attempt: when one lands now (the data or the plan was fixed), its record is closed.
+        var open = (await state.FailuresAsync(e.Name, unresolvedOnly: true, ct).ConfigureAwait(false)).ToDictionary(f => f.Key);
         var reader = Task.Run(() => ReadAsync(ctx, e, transformer, after, channel.Writer, linked.Token), linked.Token);
         var clock = Stopwatch.StartNew();
         var baseSeconds = progress.Seconds;
         ctx.Observer.EntityStarted(e.Name, progress.Total, progress.Read);
+        progress = progress with { Status = "copying" };
         try
         {
             await foreach (var batch in channel.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
             {
                 var mode = toUpsert > 0 ? WriteMode.Upsert : WriteMode.Insert;
                 toUpsert = Math.Max(0, toUpsert - batch.Rows.Length);
-                progress = await WriteBatchAsync(ctx, e, batch, mode, progress, baseSeconds + clock.Elapsed.TotalSeconds, ct).ConfigureAwait(false);
+                progress = await WriteBatchAsync(ctx, e, batch, mode, progress, open, baseSeconds + clock.Elapsed.TotalSeconds, ct).ConfigureAwait(false);
                 ctx.Observer.Progress(e.Name, progress.Read);
             }
             await reader.ConfigureAwait(false);
@@ -99,7 +102,7 @@ public static class EntityCopier
     }
 
     private static async Task<EntityProgress> WriteBatchAsync(MigrationContext ctx, BoundEntity e, CopyBatch batch, WriteMode mode,
-        EntityProgress progress, double seconds, CancellationToken ct)
+        EntityProgress progress, Dictionary<string, FailureRecord> open, double seconds, CancellationToken ct)
     {
         var state = ctx.RequireState();
         var stop = ctx.Plan.OnError == OnErrorPolicy.Stop;
@@ -116,7 +119,11 @@ public static class EntityCopier
             }
             else
             {
-                failures.Add(new FailureRecord(0, progress.RunId, e.Name, KeyCodec.Encode(e.KeyOf(r.Source)), r.Code!, r.Message!, now, null));
+                var key = KeyCodec.Encode(e.KeyOf(r.Source));
+                // The id-map phase already recorded why this key has no new id; keep its reason rather than a generic one.
+                failures.Add(open.TryGetValue(key, out var earlier) && earlier.Code == r.Code
+                    ? earlier with { RunId = progress.RunId }
+                    : new FailureRecord(0, progress.RunId, e.Name, key, r.Code!, r.Message!, now, null));
             }
         }
         if (failures.Count > 0 && stop)
@@ -135,6 +142,17 @@ public static class EntityCopier
         {
             await state.SaveProgressAsync(progress, ct).ConfigureAwait(false);
             await RejectAndStopAsync(ctx, e, failures, ct).ConfigureAwait(false);
+        }
+        if (open.Count > 0)
+        {
+            var refused = result.Failures.Select(f => f.Index).ToHashSet();
+            for (var i = 0; i < good.Count; i++)
+            {
+                if (!refused.Contains(i) && open.Remove(KeyCodec.Encode(e.KeyOf(goodSources[i])), out var fixedRow))
+                {
+                    await state.ResolveFailureAsync(fixedRow.Id, ct).ConfigureAwait(false);
+                }
+            }
         }
         if (failures.Count > 0)
         {
@@ -162,9 +180,9 @@ public static class EntityCopier
         await ctx.RequireState().RecordFailuresAsync(failures, ct).ConfigureAwait(false);
         var f = failures[0];
         throw new CutoverException(ErrorCodes.RowRejected,
-            $"{e.Name} key {Value.DisplayKey(KeyCodec.Decode(f.Key))}: {f.Code}: {f.Message}. The row is recorded; fix it and run migrate again, or set on_error: skip")
+            $"{e.Name} key {Value.DisplayKey(KeyCodec.Decode(f.Key))}: {f.Code}: {f.Message.TrimEnd('.')}. The row is recorded; fix it and run migrate again, or set on_error: skip")
         {
-            Details = failures.Select(x => $"{x.Entity} {x.Key}: {x.Code}: {x.Message}").ToList(),
+            Details = failures.Select(x => $"{x.Entity} key {Value.DisplayKey(KeyCodec.Decode(x.Key))}: {x.Code}: {x.Message}").ToList(),
         };
     }
 }

@@ -36,5 +36,6 @@ public static class ErrorCodes
     public const string BackupCorrupt = "BACKUP_CORRUPT";
     public const string RollbackFailed = "ROLLBACK_FAILED";
     public const string IdNotMapped = "ID_NOT_MAPPED";
+    public const string Interrupted = "INTERRUPTED";
     public const string Internal = "INTERNAL_ERROR";
 }

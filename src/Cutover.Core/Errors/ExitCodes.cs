@@ -33,6 +33,7 @@ public static class ExitCodes
         ErrorCodes.RunLocked => Locked,
         ErrorCodes.BackupMissing or ErrorCodes.BackupCorrupt or ErrorCodes.RollbackFailed => BackupFailed,
         ErrorCodes.NoRun or ErrorCodes.IdNotMapped => NotFound,
+        ErrorCodes.Interrupted => Interrupted,
         _ => InternalError,
     };
 }

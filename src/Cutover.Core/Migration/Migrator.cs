@@ -30,7 +30,7 @@ public static class Migrator
                 Status = latest.Status,
                 Phase = latest.Phase,
                 AlreadyComplete = true,
-                Entities = await state.ProgressAsync(latest.Id, ct).ConfigureAwait(false),
+                Entities = await EntityProgressAsync(state, latest.Id, ct).ConfigureAwait(false),
             };
         }
         var fresh = latest is null || latest.Status == RunStatus.RolledBack;
@@ -53,22 +53,32 @@ public static class Migrator
             await state.AuditAsync("migrate.complete", $"run {run.Id}: {result.Entities.Sum(e => e.Written)} rows written, {result.RowsRejected} rejected", ct).ConfigureAwait(false);
             return result with { Status = RunStatus.Completed, Phase = Phases.Complete, Seconds = clock.Elapsed.TotalSeconds };
         }
-        catch (Exception ex) when (ex is CutoverException or OperationCanceledException)
+        catch (Exception ex)
         {
-            var code = ex is CutoverException ce ? ce.Code : "INTERRUPTED";
+            var code = ex switch
+            {
+                CutoverException ce => ce.Code,
+                OperationCanceledException => ErrorCodes.Interrupted,
+                _ => ErrorCodes.Internal,
+            };
             var phase = (await state.LatestRunAsync(CancellationToken.None).ConfigureAwait(false))?.Phase ?? run.Phase;
             run = run with { Phase = phase, Status = RunStatus.Failed, ErrorCode = code, ErrorMessage = ex.Message, ActiveSeconds = run.ActiveSeconds + clock.Elapsed.TotalSeconds };
             await state.UpdateRunAsync(run, CancellationToken.None).ConfigureAwait(false);
             await state.AuditAsync("migrate.failed", $"run {run.Id} in {phase}: {code} {ex.Message}", CancellationToken.None).ConfigureAwait(false);
             Log.RunFailed(ctx.Logger, run.Id, phase, code, ex.Message);
+            if (code == ErrorCodes.Internal)
+            {
+                // Recorded as failed (so status tells the truth), then shown to the user by the CLI's one-line handler.
+                throw;
+            }
             return result with
             {
                 Status = RunStatus.Failed,
                 Phase = phase,
-                ErrorCode = ex is CutoverException ? code : null,
-                ErrorMessage = ex.Message,
+                ErrorCode = code,
+                ErrorMessage = code == ErrorCodes.Interrupted ? "interrupted; run the same command again to resume" : ex.Message,
                 ErrorDetails = (ex as CutoverException)?.Details ?? [],
-                Entities = await state.ProgressAsync(run.Id, CancellationToken.None).ConfigureAwait(false),
+                Entities = await EntityProgressAsync(state, run.Id, CancellationToken.None).ConfigureAwait(false),
                 Seconds = clock.Elapsed.TotalSeconds,
             };
         }
@@ -124,13 +134,11 @@ public static class Migrator
         }
 
         run = await EnterAsync(ctx, run, Phases.Copy, $"{ctx.Entities.Count} entities, batches of {ctx.Plan.BatchSize}", ct).ConfigureAwait(false);
-        var copied = new List<EntityProgress>();
-        foreach (var e in ctx.Entities)
+        foreach (var e in ctx.Entities.Where(e => progress[e.Name].Status != "done"))
         {
-            var p = progress[e.Name];
-            copied.Add(p.Status == "done" ? p : await EntityCopier.CopyAsync(ctx, e, p, ct).ConfigureAwait(false));
+            await EntityCopier.CopyAsync(ctx, e, progress[e.Name], ct).ConfigureAwait(false);
         }
-        result = result with { Entities = copied };
+        result = result with { Entities = await EntityProgressAsync(state, run.Id, ct).ConfigureAwait(false) };
 
         run = await EnterAsync(ctx, run, Phases.Indexes, "building indexes", ct).ConfigureAwait(false);
         foreach (var e in ctx.Entities)
@@ -152,6 +160,19 @@ public static class Migrator
             ThrowIfChecksFailed(checks);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Per-entity progress for reports: id-map bookkeeping left out, and rejected counts taken from the failure
+    /// records still open (a row fixed by a later attempt or by <c>retry</c> no longer counts).
+    /// </summary>
+    private static async Task<IReadOnlyList<EntityProgress>> EntityProgressAsync(IStateStore state, string runId, CancellationToken ct)
+    {
+        var open = (await state.FailuresAsync(null, unresolvedOnly: true, ct).ConfigureAwait(false)).GroupBy(f => f.Entity).ToDictionary(g => g.Key, g => (long)g.Count());
+        return (await state.ProgressAsync(runId, ct).ConfigureAwait(false))
+            .Where(p => !p.Entity.EndsWith("#idmap", StringComparison.Ordinal))
+            .Select(p => p with { Rejected = open.GetValueOrDefault(p.Entity) })
+            .ToList();
     }
 
     /// <summary>Throws <c>COUNT_MISMATCH</c> or <c>CHECKSUM_MISMATCH</c> naming every entity that differs.</summary>

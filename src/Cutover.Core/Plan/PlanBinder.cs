@@ -54,7 +54,7 @@ public static class PlanBinder
         {
             errors.Add(new PlanError(e.KeyAt, $"table '{e.Table}' is WITHOUT ROWID, so it has no rowid", "use its primary key columns as key"));
         }
-        var effective = e with { Key = key };
+        var effective = e with { Key = key, Rekey = e.Rekey is { Column: "" } && key.Count == 1 && !keyIsRowid ? e.Rekey with { Column = key[0] } : e.Rekey };
         var keyColumns = new List<string>();
         if (!keyIsRowid)
         {
@@ -97,10 +97,12 @@ public static class PlanBinder
         {
             errors.Add(new PlanError(r.At, $"references: column '{r.Column}' is not in table '{e.Table}'", "name a column of this table"));
         }
-        var rekeyColumn = e.Rekey?.Column;
+        var rekeyColumn = e.Rekey is { Column: "" } && keyColumns.Count == 1 ? keyColumns[0] : e.Rekey?.Column;
         if (e.Rekey is not null && (keyIsRowid || !keyColumns.Contains(rekeyColumn!, StringComparer.OrdinalIgnoreCase) || keyColumns.Count != 1))
         {
-            errors.Add(new PlanError(e.Rekey.At, $"rekey column '{rekeyColumn}' must be the single key column of '{e.Table}'", "set key: to that column"));
+            errors.Add(new PlanError(e.Rekey.At, rekeyColumn is "" or null
+                ? $"rekey of '{e.Table}' needs a single-column key, and its key is ({string.Join(", ", key)})"
+                : $"rekey column '{rekeyColumn}' must be the single key column of '{e.Table}'", "set key: to one column, or rekey: { column: COLUMN }"));
         }
         foreach (var col in table.Columns)
         {

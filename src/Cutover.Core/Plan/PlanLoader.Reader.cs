@@ -174,7 +174,8 @@ public static partial class PlanLoader
                 {
                     Error(At(rk, "to"), $"rekey to '{toKind}' is not supported", "use rekey: { to: ulid }");
                 }
-                var column = OptionalString(rk, "column") ?? (key.Count == 1 ? key[0] : null);
+                // Without key: or column:, the binder takes the table's primary key (it must be one column).
+                var column = OptionalString(rk, "column") ?? (key.Count == 1 ? key[0] : key.Count == 0 ? "" : null);
                 if (column is null)
                 {
                     Error(Loc(rk), $"rekey of '{table}' needs a single-column key", "set key: COLUMN, or rekey: { column: COLUMN }");

@@ -94,7 +94,7 @@ public static partial class PlanLoader
                 r.Error(r.Loc(entNode), "entities must be a list", "write each entity as '- table: NAME'");
             }
         }
-        if (entities.Count == 0 && r.Child(root, "entities") is null)
+        if (entities.Count == 0 && errors.Count == 0)
         {
             r.Error(new PlanLocation(file, 1, 1), "the plan has no entities", "add 'entities:' with '- table: NAME' items, or generate them with cutover init");
         }

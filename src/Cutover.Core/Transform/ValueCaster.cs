@@ -6,8 +6,9 @@ using Cutover.Values;
 namespace Cutover.Transform;
 
 /// <summary>
-/// Strict casts toward an affinity. Unlike SQLite's own coercion, a value that does not convert without loss
-/// is refused (the row is recorded as <c>CAST_FAILED</c>) instead of being stored as another kind.
+/// Casts toward an affinity. INTEGER, REAL and TEXT are strict: unlike SQLite's own coercion, a value that does not
+/// convert without loss is refused (the row is recorded as <c>CAST_FAILED</c>) instead of being stored as another kind.
+/// NUMERIC follows SQLite: numbers are normalised, other values are kept.
 /// </summary>
 public static class ValueCaster
 {
@@ -29,11 +30,14 @@ public static class ValueCaster
             case Affinity.Text:
                 return ToText(value, out result, out reason);
             case Affinity.Numeric:
-                if (ToInteger(value, out result, out _))
+                // NUMERIC is what dates, booleans and decimals get (timestamptz, datetime, boolean, decimal(10,2)):
+                // numbers are normalised as SQLite would, anything else (ISO dates, 'true') is kept as it is.
+                if (value is not (string or long or double) || ToInteger(value, out result, out _) || ToReal(value, out result, out _))
                 {
                     return true;
                 }
-                return ToReal(value, out result, out reason);
+                result = value;
+                return true;
             default:
                 return true;
         }

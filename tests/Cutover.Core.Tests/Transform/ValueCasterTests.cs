@@ -167,7 +167,8 @@ public class ValueCasterTests
     {
         Assert.Equal(12L, Cast("12", Affinity.Numeric));
         Assert.Equal(12.5, Cast("12.5", Affinity.Numeric));
-        Assert.Equal("'abc' is not a number", Refuse("abc", Affinity.Numeric));
+        Assert.Equal("abc", Cast("abc", Affinity.Numeric));
+        Assert.Equal("2026-01-05T10:00:00Z", Cast("2026-01-05T10:00:00Z", Affinity.Numeric));
     }
 
     [Fact]
