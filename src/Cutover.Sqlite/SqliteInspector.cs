@@ -21,7 +21,18 @@ internal static partial class SqliteInspector
                 entries.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
             }
         }
-        foreach (var (name, type, sql) in entries)
+        var shadow = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var cmd = conn.CreateCommand())
+        {
+            // FTS and other virtual tables keep their data in shadow tables the module owns; they are not the user's tables.
+            cmd.CommandText = "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                shadow.Add(r.GetString(0));
+            }
+        }
+        foreach (var (name, type, sql) in entries.Where(e => !shadow.Contains(e.Name)))
         {
             if (type == "view")
             {
