@@ -121,7 +121,9 @@ internal static partial class SqliteInspector
             indexes.Add(new IndexSchema(origin == "u" ? "" : idx, unique, cols, expression));
         }
         var withoutRowid = WithoutRowid().IsMatch(sql);
-        return new TableSchema(name, columns, pk, fks, indexes, !withoutRowid, AutoIncrement().IsMatch(sql));
+        // Only the keyword counts: the same word inside a string, a quoted name or a comment does not.
+        var autoIncrement = AutoIncrement().IsMatch(QuotedOrComment().Replace(sql, " "));
+        return new TableSchema(name, columns, pk, fks, indexes, !withoutRowid, autoIncrement);
     }
 
     [GeneratedRegex(@"\)\s*(STRICT\s*,\s*)?WITHOUT\s+ROWID(\s*,\s*STRICT)?\s*;?\s*$", RegexOptions.IgnoreCase)]
@@ -129,4 +131,7 @@ internal static partial class SqliteInspector
 
     [GeneratedRegex(@"\bAUTOINCREMENT\b", RegexOptions.IgnoreCase)]
     private static partial Regex AutoIncrement();
+
+    [GeneratedRegex(@"'(?:[^']|'')*'|""(?:[^""]|"""")*""|`(?:[^`]|``)*`|\[[^\]]*\]|--[^\n]*|/\*[\s\S]*?(?:\*/|$)")]
+    private static partial Regex QuotedOrComment();
 }
