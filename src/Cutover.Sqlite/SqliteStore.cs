@@ -320,9 +320,13 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
         }
         if (backup.Existed)
         {
-            using var src = SqliteConnections.Open(backup.Path, SqliteOpenMode.ReadOnly, "backup");
-            using var dest = SqliteConnections.Open(FilePath, SqliteOpenMode.ReadWriteCreate, _role);
-            src.BackupDatabase(dest);
+            using (var src = SqliteConnections.Open(backup.Path, SqliteOpenMode.ReadOnly, "backup"))
+            using (var dest = SqliteConnections.Open(FilePath, SqliteOpenMode.ReadWriteCreate, _role))
+            {
+                src.BackupDatabase(dest);
+            }
+            // Keep serving the restored file; without this the store would read as empty until reopened.
+            _conn = SqliteConnections.Open(FilePath, _readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite, _role);
         }
         return Task.CompletedTask;
     }
