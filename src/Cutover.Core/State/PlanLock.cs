@@ -9,14 +9,22 @@ namespace Cutover.State;
 public sealed class PlanLock : IDisposable
 {
     private readonly FileStream _stream;
+    private readonly string _holderPath;
 
-    private PlanLock(FileStream stream) => _stream = stream;
+    private PlanLock(FileStream stream, string holderPath)
+    {
+        _stream = stream;
+        _holderPath = holderPath;
+    }
 
     /// <summary>Takes the lock or throws <see cref="ErrorCodes.RunLocked"/> naming the holder.</summary>
     public static PlanLock Acquire(string stateDirectory, string planName)
     {
         Directory.CreateDirectory(stateDirectory);
         var path = Path.Combine(stateDirectory, "lock");
+        // The locked file cannot be opened by anyone else, not even to read it (FileShare.None is flock on Unix,
+        // a sharing violation on Windows), so who holds it is also written beside it.
+        var holderPath = path + ".holder";
         try
         {
             var fs = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
@@ -24,15 +32,22 @@ public sealed class PlanLock : IDisposable
             var info = System.Text.Encoding.UTF8.GetBytes($"pid {Environment.ProcessId} since {DateTimeOffset.UtcNow:O}\n");
             fs.Write(info);
             fs.Flush();
-            return new PlanLock(fs);
+            try
+            {
+                File.WriteAllBytes(holderPath, info);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Only informational; the lock is held either way.
+            }
+            return new PlanLock(fs, holderPath);
         }
         catch (IOException)
         {
             string holder;
             try
             {
-                using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                holder = new StreamReader(reader).ReadToEnd().Trim();
+                holder = File.ReadAllText(holderPath).Trim();
             }
             catch (IOException)
             {
@@ -43,5 +58,16 @@ public sealed class PlanLock : IDisposable
         }
     }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            File.Delete(_holderPath);
+        }
+        catch (IOException)
+        {
+            // Only informational; the lock itself is released below.
+        }
+        _stream.Dispose();
+    }
 }
