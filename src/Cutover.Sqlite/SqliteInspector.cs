@@ -21,7 +21,18 @@ internal static partial class SqliteInspector
                 entries.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
             }
         }
-        foreach (var (name, type, sql) in entries)
+        var shadow = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var cmd = conn.CreateCommand())
+        {
+            // FTS and other virtual tables keep their data in shadow tables the module owns; they are not the user's tables.
+            cmd.CommandText = "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                shadow.Add(r.GetString(0));
+            }
+        }
+        foreach (var (name, type, sql) in entries.Where(e => !shadow.Contains(e.Name)))
         {
             if (type == "view")
             {
@@ -110,7 +121,9 @@ internal static partial class SqliteInspector
             indexes.Add(new IndexSchema(origin == "u" ? "" : idx, unique, cols, expression));
         }
         var withoutRowid = WithoutRowid().IsMatch(sql);
-        return new TableSchema(name, columns, pk, fks, indexes, !withoutRowid, AutoIncrement().IsMatch(sql));
+        // Only the keyword counts: the same word inside a string, a quoted name or a comment does not.
+        var autoIncrement = AutoIncrement().IsMatch(QuotedOrComment().Replace(sql, " "));
+        return new TableSchema(name, columns, pk, fks, indexes, !withoutRowid, autoIncrement);
     }
 
     [GeneratedRegex(@"\)\s*(STRICT\s*,\s*)?WITHOUT\s+ROWID(\s*,\s*STRICT)?\s*;?\s*$", RegexOptions.IgnoreCase)]
@@ -118,4 +131,7 @@ internal static partial class SqliteInspector
 
     [GeneratedRegex(@"\bAUTOINCREMENT\b", RegexOptions.IgnoreCase)]
     private static partial Regex AutoIncrement();
+
+    [GeneratedRegex(@"'(?:[^']|'')*'|""(?:[^""]|"""")*""|`(?:[^`]|``)*`|\[[^\]]*\]|--[^\n]*|/\*[\s\S]*?(?:\*/|$)")]
+    private static partial Regex QuotedOrComment();
 }

@@ -332,20 +332,36 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
         }
         if (backup.Existed)
         {
-            using var src = SqliteConnections.Open(backup.Path, SqliteOpenMode.ReadOnly, "backup");
-            using var dest = SqliteConnections.Open(FilePath, SqliteOpenMode.ReadWriteCreate, _role);
-            src.BackupDatabase(dest);
+            using (var src = SqliteConnections.Open(backup.Path, SqliteOpenMode.ReadOnly, "backup"))
+            using (var dest = SqliteConnections.Open(FilePath, SqliteOpenMode.ReadWriteCreate, _role))
+            {
+                src.BackupDatabase(dest);
+            }
+            // Keep serving the restored file; without this the store would read as empty until reopened.
+            _conn = SqliteConnections.Open(FilePath, _readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite, _role);
         }
         return Task.CompletedTask;
     }
 
     public Task<string?> CheckBackupIntegrityAsync(string path, CancellationToken ct)
     {
-        using var conn = SqliteConnections.Open(path, SqliteOpenMode.ReadOnly, "backup");
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "PRAGMA integrity_check";
-        var result = cmd.ExecuteScalar() as string;
-        return Task.FromResult(result == "ok" ? null : result ?? "integrity_check returned nothing");
+        // A backup too damaged to open or check is a failed check, not an unreachable store.
+        try
+        {
+            using var conn = SqliteConnections.Open(path, SqliteOpenMode.ReadOnly, "backup");
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "PRAGMA integrity_check";
+            var result = cmd.ExecuteScalar() as string;
+            return Task.FromResult(result == "ok" ? null : result ?? "integrity_check returned nothing");
+        }
+        catch (CutoverException ex) when (ex.InnerException is SqliteException)
+        {
+            return Task.FromResult<string?>(ex.InnerException.Message);
+        }
+        catch (SqliteException ex)
+        {
+            return Task.FromResult<string?>(ex.Message);
+        }
     }
 
     internal static string Sha256Of(string path)

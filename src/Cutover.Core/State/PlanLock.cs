@@ -9,27 +9,45 @@ namespace Cutover.State;
 public sealed class PlanLock : IDisposable
 {
     private readonly FileStream _stream;
+    private readonly string _holderPath;
 
-    private PlanLock(FileStream stream) => _stream = stream;
+    private PlanLock(FileStream stream, string holderPath)
+    {
+        _stream = stream;
+        _holderPath = holderPath;
+    }
 
     /// <summary>Takes the lock or throws <see cref="ErrorCodes.RunLocked"/> naming the holder.</summary>
     public static PlanLock Acquire(string stateDirectory, string planName)
     {
         Directory.CreateDirectory(stateDirectory);
         var path = Path.Combine(stateDirectory, "lock");
+        // The locked file cannot be opened by anyone else, not even to read it (FileShare.None is flock on Unix,
+        // a sharing violation on Windows), so who holds it is also written beside it.
+        var holderPath = path + ".holder";
         try
         {
             var fs = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            // The locked file cannot be read by others, so who holds it is written beside it.
-            File.WriteAllText(path + ".info", $"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.UtcNow:O}");
-            return new PlanLock(fs);
+            fs.SetLength(0);
+            var info = System.Text.Encoding.UTF8.GetBytes($"pid {Environment.ProcessId} since {DateTimeOffset.UtcNow:O}\n");
+            fs.Write(info);
+            fs.Flush();
+            try
+            {
+                File.WriteAllBytes(holderPath, info);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Only informational; the lock is held either way.
+            }
+            return new PlanLock(fs, holderPath);
         }
         catch (IOException)
         {
             string holder;
             try
             {
-                holder = File.ReadAllText(path + ".info").Trim();
+                holder = File.ReadAllText(holderPath).Trim();
             }
             catch (IOException)
             {
@@ -40,5 +58,16 @@ public sealed class PlanLock : IDisposable
         }
     }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            File.Delete(_holderPath);
+        }
+        catch (IOException)
+        {
+            // Only informational; the lock itself is released below.
+        }
+        _stream.Dispose();
+    }
 }

@@ -30,6 +30,12 @@ internal static class SqliteSql
         _ => "'" + value.ToString()!.Replace("'", "''", StringComparison.Ordinal) + "'",
     };
 
+    /// <summary>
+    /// A parameter as it appears in SQL. <see cref="Cutover.Values.RawText"/> is bound as its bytes, which SQLite would
+    /// compare as a BLOB (never equal to, and sorting after, every TEXT); CAST gives it back the TEXT storage class.
+    /// </summary>
+    private static string Param(string name, object? value) => value is Cutover.Values.RawText ? $"CAST({name} AS TEXT)" : name;
+
     /// <summary>WHERE clause for "key after the given tuple", using SQLite row values so composite keys page correctly.</summary>
     public static string After(IReadOnlyList<string> keyExprs, SqliteCommand cmd, IReadOnlyList<object?> after)
     {
@@ -38,7 +44,7 @@ internal static class SqliteSql
         {
             var p = "@a" + i;
             cmd.Parameters.AddWithValue(p, Bind(after[i]));
-            names.Append(i == 0 ? "" : ", ").Append(p);
+            names.Append(i == 0 ? "" : ", ").Append(Param(p, after[i]));
         }
         return keyExprs.Count == 1
             ? $"{keyExprs[0]} > {names}"
@@ -57,7 +63,7 @@ internal static class SqliteSql
             {
                 var p = "@k" + n++;
                 cmd.Parameters.AddWithValue(p, Bind(key[i]));
-                terms.Add($"{keyExprs[i]} IS {p}");
+                terms.Add($"{keyExprs[i]} IS {Param(p, key[i])}");
             }
             parts.Add("(" + string.Join(" AND ", terms) + ")");
         }
