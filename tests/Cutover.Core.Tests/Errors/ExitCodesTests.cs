@@ -35,6 +35,7 @@ public class ExitCodesTests
     [InlineData("STATE_UNREACHABLE", 10)]
     [InlineData("NO_RUN", 11)]
     [InlineData("ID_NOT_MAPPED", 11)]
+    [InlineData("INTERRUPTED", 130)]
     [InlineData("INTERNAL_ERROR", 1)]
     [InlineData("SOMETHING_NEW", 1)]
     [InlineData("plan_invalid", 1)] // codes are matched exactly
@@ -49,7 +50,7 @@ public class ExitCodesTests
         // Guards against a new code being added without deciding its exit code (it would silently map to 1).
         var declared = typeof(ErrorCodes).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToList();
 
-        Assert.Equal(31, declared.Count);
+        Assert.Equal(32, declared.Count);
         Assert.All(declared.Where(c => c != ErrorCodes.Internal), c => Assert.NotEqual(ExitCodes.InternalError, ExitCodes.For(c)));
     }
 }

@@ -76,11 +76,14 @@ public class StarterPlanTests
     }
 
     [Fact]
-    public void Write_NoTables_StillParses()
+    public void Write_NoTables_GivesAPlanThatSaysItHasNoEntities()
     {
-        var plan = WriteAndParse(Db());
+        var text = StarterPlan.Write(Db(), "sqlite:./app.db", "sqlite:./app_v2.db", "starter");
 
-        Assert.Empty(plan.Entities);
+        var (plan, errors) = PlanLoader.Parse(text, Plans.File);
+
+        Assert.Null(plan);
+        Assert.Contains("the plan has no entities", Assert.Single(errors).Message, StringComparison.Ordinal);
     }
 
     [Theory]
