@@ -271,6 +271,18 @@ internal sealed class SqliteStore : ITargetStore, IBackupCapable
         return Task.FromResult(SqliteBatchWriter.Write(WriteConn, table, rows, mode, stopOnFirstFailure));
     }
 
+    public Task<long> CountForeignKeyViolationsAsync(string table, CancellationToken ct)
+    {
+        if (_conn is null)
+        {
+            return Task.FromResult(0L);
+        }
+        using var cmd = Conn.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM pragma_foreign_key_check(@t)";
+        cmd.Parameters.AddWithValue("@t", table);
+        return Task.FromResult((long)cmd.ExecuteScalar()!);
+    }
+
     public Task DeleteKeysAsync(TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys, CancellationToken ct)
     {
         var keyExprs = table.Key.Select(k => SqliteSql.KeyExpr(k, table.KeyIsRowid)).ToList();

@@ -30,7 +30,7 @@ public sealed class SqliteStoreProvider : IStoreProvider
         var path = PathOf(uri, baseDirectory);
         if (!File.Exists(path))
         {
-            throw new CutoverException(ErrorCodes.SourceUnreachable, $"source {path} does not exist; check source: in the plan");
+            throw new CutoverException(ErrorCodes.SourceUnreachable, $"source file {path} does not exist (check the source URI)");
         }
         return Task.FromResult<ISourceStore>(new SqliteStore(path, "source", readOnly: true));
     }

@@ -25,6 +25,19 @@ internal static class StatusCommand
         return cmd;
     }
 
+    private static bool IsHeld(MigrationPlan plan)
+    {
+        try
+        {
+            using var probe = PlanLock.Acquire(plan.StateDirectory, plan.Name);
+            return false;
+        }
+        catch (Errors.CutoverException)
+        {
+            return true;
+        }
+    }
+
     public static Task<int> RunAsync(Options o, CancellationToken ct) => CliRuntime.GuardAsync("status", o.Json, async () =>
     {
         var plan = PlanLoader.Load(o.Plan);
@@ -47,6 +60,12 @@ internal static class StatusCommand
         var backups = (await state.BackupsAsync(ct).ConfigureAwait(false)).Where(b => b.RunId == run.Id).ToList();
         var authority = await state.GetValueAsync(ControlKeys.Authority, ct).ConfigureAwait(false);
         var elapsed = run.ActiveSeconds;
+        var statusWord = SqliteStateStore.StatusText(run.Status);
+        if (run.Status == RunStatus.Running && !IsHeld(plan))
+        {
+            // Recorded as running, but no process holds the plan: it was killed. The next migrate resumes it.
+            statusWord = "interrupted";
+        }
         var written = progress.Sum(p => p.Written);
         var copySeconds = progress.Sum(p => p.Seconds);
         if (o.Json)
@@ -55,7 +74,7 @@ internal static class StatusCommand
             {
                 plan = plan.Name,
                 run_id = run.Id,
-                status = SqliteStateStore.StatusText(run.Status),
+                status = statusWord,
                 phase = run.Phase,
                 started_at = run.StartedAt,
                 updated_at = run.UpdatedAt,
@@ -81,7 +100,7 @@ internal static class StatusCommand
             });
             return Errors.ExitCodes.Ok;
         }
-        AnsiConsole.MarkupLineInterpolated($"plan [bold]{plan.Name}[/], run {run.Id}: [bold]{SqliteStateStore.StatusText(run.Status)}[/], phase {run.Phase}");
+        AnsiConsole.MarkupLineInterpolated($"plan [bold]{plan.Name}[/], run {run.Id}: [bold]{statusWord}[/], phase {run.Phase}{(statusWord == "interrupted" ? " (resume with: cutover migrate)" : "")}");
         AnsiConsole.MarkupLineInterpolated($"started {Reports.Ago(run.StartedAt)}, active {elapsed:F1}s, {written} rows written at {Reports.Rate(written, copySeconds):F0} rows/s; authority: {authority}");
         if (run.ErrorCode is not null)
         {

@@ -127,6 +127,10 @@ internal static class Reports
                 v.SourceChecksum[..16], v.TargetChecksum[..16], v.Match ? "[green]match[/]" : $"[red]{Markup.Escape(v.Problem)}[/]");
         }
         AnsiConsole.Write(t);
+        foreach (var v in results.Where(v => v.DanglingForeignKeys > 0))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]note:[/] {v.Entity}: {v.DanglingForeignKeys} rows have foreign keys that point at no parent row (find them with PRAGMA foreign_key_check on the target)");
+        }
     }
 
     public static object VerifyJson(EntityVerification v) => new
@@ -138,6 +142,7 @@ internal static class Reports
         source_checksum = v.SourceChecksum,
         target_checksum = v.TargetChecksum,
         rejected_rows_excluded = v.ExcludedRejected,
+        dangling_foreign_keys = v.DanglingForeignKeys,
         problem = v.Match ? null : v.Problem,
         seconds = Math.Round(v.Seconds, 3),
     };

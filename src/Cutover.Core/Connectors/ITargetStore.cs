@@ -27,6 +27,9 @@ public interface ITargetStore : ISourceStore
     /// <summary>Writes one batch in one transaction. Rows the store refuses are reported, not thrown, so the caller records them.</summary>
     Task<WriteResult> WriteBatchAsync(TargetTable table, IReadOnlyList<object?[]> rows, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct);
 
+    /// <summary>Rows of <paramref name="table"/> whose foreign keys point at no parent row (loads run with enforcement off).</summary>
+    Task<long> CountForeignKeyViolationsAsync(string table, CancellationToken ct);
+
     /// <summary>Deletes rows by key (repair and retry).</summary>
     Task DeleteKeysAsync(TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys, CancellationToken ct);
 

@@ -24,7 +24,6 @@ public static class IdMapBuilder
         var total = await ctx.Source.CountAsync(e.Source.Name, ct).ConfigureAwait(false);
         progress ??= new EntityProgress(runId, name, total, 0, 0, 0, null, 0, "running", 0);
         var generator = new UlidGenerator(ctx.Time);
-        var keyIndex = e.SourceKeyIndexes[0];
         var after = progress.Checkpoint is null ? null : KeyCodec.Decode(progress.Checkpoint);
         var batch = new List<object?[]>(ctx.Plan.BatchSize);
         ctx.Observer.EntityStarted(name, total, progress.Read);
@@ -33,24 +32,41 @@ public static class IdMapBuilder
             batch.Add(row);
             if (batch.Count == ctx.Plan.BatchSize)
             {
-                progress = await FlushAsync(ctx, e, state, generator, keyIndex, batch, progress, runId, ct).ConfigureAwait(false);
+                progress = await FlushAsync(ctx, e, state, generator, batch, progress, runId, ct).ConfigureAwait(false);
                 batch.Clear();
             }
         }
-        progress = await FlushAsync(ctx, e, state, generator, keyIndex, batch, progress, runId, ct).ConfigureAwait(false);
+        progress = await FlushAsync(ctx, e, state, generator, batch, progress, runId, ct).ConfigureAwait(false);
         await state.SaveProgressAsync(progress with { Status = "done" }, ct).ConfigureAwait(false);
+        ctx.Observer.EntityFinished(progress with { Status = "done" });
     }
 
     private static async Task<EntityProgress> FlushAsync(MigrationContext ctx, BoundEntity e, IStateStore state, UlidGenerator generator,
-        int keyIndex, List<object?[]> batch, EntityProgress progress, string runId, CancellationToken ct)
+        List<object?[]> batch, EntityProgress progress, string runId, CancellationToken ct)
     {
         if (batch.Count == 0)
         {
             return progress;
         }
-        var pairs = new List<KeyValuePair<object, string>>(batch.Count);
+        var mapped = await MapRowsAsync(ctx, e, generator, batch, runId, ct).ConfigureAwait(false);
+        var last = e.KeyOf(batch[^1]);
+        progress = progress with { Read = progress.Read + batch.Count, Written = progress.Written + mapped, Checkpoint = KeyCodec.Encode(last) };
+        await state.SaveProgressAsync(progress, ct).ConfigureAwait(false);
+        ctx.Observer.Progress(progress.Entity, progress.Read);
+        return progress;
+    }
+
+    /// <summary>
+    /// Gives each row's key a new ULID unless it has one (insert-or-ignore). Rows whose key or time cannot be
+    /// used are recorded as <c>REKEY_FAILED</c> with the reason. Returns how many rows were mapped.
+    /// </summary>
+    public static async Task<int> MapRowsAsync(MigrationContext ctx, BoundEntity e, UlidGenerator generator, IReadOnlyList<object?[]> rows, string runId, CancellationToken ct)
+    {
+        var state = ctx.RequireState();
+        var keyIndex = e.SourceKeyIndexes[0];
+        var pairs = new List<KeyValuePair<object, string>>(rows.Count);
         var failures = new List<FailureRecord>();
-        foreach (var row in batch)
+        foreach (var row in rows)
         {
             var old = row[keyIndex];
             if (old is not (long or string))
@@ -66,7 +82,7 @@ public static class IdMapBuilder
             else if (!TimeSource.TryGetMilliseconds(row[e.RekeyTimeIndex], out ms) || ms > Ulid.MaxTimestampMs)
             {
                 failures.Add(Failure(ctx, runId, e, row,
-                    $"{e.Plan.Rekey!.TimeFrom} {Value.Display(row[e.RekeyTimeIndex])} is not a time (ISO-8601 text or Unix epoch); fix the value or remove time_from"));
+                    $"{e.Plan.Rekey!.TimeFrom} {Value.Quote(row[e.RekeyTimeIndex])} is not a time (ISO-8601 text or Unix epoch); fix the value or remove time_from"));
                 continue;
             }
             pairs.Add(new(old, generator.Next(ms).ToString()));
@@ -76,11 +92,7 @@ public static class IdMapBuilder
         {
             await state.RecordFailuresAsync(failures, ct).ConfigureAwait(false);
         }
-        var last = e.KeyOf(batch[^1]);
-        progress = progress with { Read = progress.Read + batch.Count, Written = progress.Written + pairs.Count, Checkpoint = KeyCodec.Encode(last) };
-        await state.SaveProgressAsync(progress, ct).ConfigureAwait(false);
-        ctx.Observer.Progress(progress.Entity, progress.Read);
-        return progress;
+        return pairs.Count;
     }
 
     private static FailureRecord Failure(MigrationContext ctx, string runId, BoundEntity e, object?[] row, string message) =>

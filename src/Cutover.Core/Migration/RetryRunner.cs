@@ -28,6 +28,11 @@ public static class RetryRunner
             {
                 rows.Add(row);
             }
+            if (e.IsRekeyed)
+            {
+                // Rows that never got a new id (a bad time_from value since fixed, say) get one now.
+                await Ids.IdMapBuilder.MapRowsAsync(ctx, e, new Ids.UlidGenerator(ctx.Time), rows, group.First().RunId, ct).ConfigureAwait(false);
+            }
             var seen = new HashSet<string>();
             var transformed = await new Transform.RowTransformer(e, state).TransformAsync(rows, ct).ConfigureAwait(false);
             var updates = new List<FailureRecord>();

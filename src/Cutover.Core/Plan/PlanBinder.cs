@@ -185,7 +185,10 @@ public static class PlanBinder
         }
         var keyIdx = keyIsRowid ? [0] : keyColumns.Select(k => sourceColumns.FindIndex(c => c == k)).ToList();
         var autoInc = table.AutoIncrement && e.Rekey is null && targetKey.Count == 1;
-        var target = new TargetTable(e.TargetTable, targetColumns, targetKey, keyIsRowid, !table.HasRowid, autoInc, fks, indexes.Where(i => !i.IsExpression).ToList());
+        var target = new TargetTable(e.TargetTable, targetColumns, targetKey, keyIsRowid, !table.HasRowid, autoInc, fks, indexes.Where(i => !i.IsExpression).ToList())
+        {
+            DeclaredPrimaryKey = keyIsRowid && table.PrimaryKey.All(renamed.ContainsKey) ? table.PrimaryKey.Select(c => renamed[c]).ToList() : [],
+        };
         return new BoundEntity(effective, table, sourceColumns, keyIdx, target, mappings, timeIndex, notes);
     }
 

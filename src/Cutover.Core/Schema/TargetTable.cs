@@ -12,4 +12,11 @@ public sealed record TargetTable(
     bool WithoutRowid,
     bool AutoIncrement,
     IReadOnlyList<ForeignKeySchema> ForeignKeys,
-    IReadOnlyList<IndexSchema> Indexes);
+    IReadOnlyList<IndexSchema> Indexes)
+{
+    /// <summary>
+    /// The primary key the table declares when rows are copied by rowid (a source key that allowed NULLs, say):
+    /// the constraint is kept even though it is not what the copy pages by.
+    /// </summary>
+    public IReadOnlyList<string> DeclaredPrimaryKey { get; init; } = [];
+}

@@ -64,8 +64,8 @@ public sealed class RowTransformer(BoundEntity entity, IStateStore? ids)
                 if (v is not (long or string) || !maps[m.IdMapEntity].TryGetValue(v, out var mapped))
                 {
                     return m.IsRekeyedKey
-                        ? Fail(src, ErrorCodes.RekeyFailed, $"{m.SourceName} {Describe(v)} has no new id in the id map (see earlier failures for this key)")
-                        : Fail(src, ErrorCodes.ForeignKeyUnmapped, $"{m.SourceName} = {Describe(v)} matches no row of {m.IdMapEntity}; fix the orphan or set on_error: skip");
+                        ? Fail(src, ErrorCodes.RekeyFailed, $"{m.SourceName} {Value.Quote(v)} has no new id in the id map (see earlier failures for this key)")
+                        : Fail(src, ErrorCodes.ForeignKeyUnmapped, $"{m.SourceName} = {Value.Quote(v)} matches no row of {m.IdMapEntity}; fix the orphan or set on_error: skip");
                 }
                 v = mapped;
             }
@@ -96,8 +96,6 @@ public sealed class RowTransformer(BoundEntity entity, IStateStore? ids)
         }
         return new TransformedRow(src, target, null, null);
     }
-
-    private static string Describe(object v) => v is string s ? $"'{s}'" : Value.Display(v);
 
     private static TransformedRow Fail(object?[] src, string code, string message) => new(src, null, code, message);
 }

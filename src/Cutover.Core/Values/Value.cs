@@ -29,6 +29,9 @@ public static class Value
         _ => v.ToString() ?? "",
     };
 
+    /// <summary>Like <see cref="Display"/>, with text in single quotes, for messages that quote a value.</summary>
+    public static string Quote(object? v) => v is string s ? $"'{s}'" : Display(v);
+
     /// <summary>Renders a key tuple as <c>a</c> or <c>(a, b)</c>.</summary>
     public static string DisplayKey(IReadOnlyList<object?> key) =>
         key.Count == 1 ? Display(key[0]) : "(" + string.Join(", ", key.Select(Display)) + ")";

@@ -11,6 +11,9 @@ public sealed record EntityVerification(
     long SourceTransformFailures,
     double Seconds)
 {
+    /// <summary>Target rows whose foreign keys point at no parent (copied as they were; not a checksum difference).</summary>
+    public long DanglingForeignKeys { get; init; }
+
     public bool Match => SourceRows == TargetRows && SourceChecksum == TargetChecksum;
 
     /// <summary>What differs, in words; empty when the entity matches.</summary>

@@ -46,7 +46,15 @@ public static class Verifier
             }
         }
         var (source, excluded, transformFailures) = await sourceTask.ConfigureAwait(false);
-        var result = new EntityVerification(e.Name, source.Count, target.Count, source.Hex, target.Hex, excluded, transformFailures, clock.Elapsed.TotalSeconds);
+        var dangling = e.Target.ForeignKeys.Count == 0 ? 0 : await ctx.Target.CountForeignKeyViolationsAsync(e.Target.Name, ct).ConfigureAwait(false);
+        if (dangling > 0)
+        {
+            ctx.Observer.Warn($"{e.Target.Name}: {dangling} rows have foreign keys that point at no parent row (they are copied as the source has them)");
+        }
+        var result = new EntityVerification(e.Name, source.Count, target.Count, source.Hex, target.Hex, excluded, transformFailures, clock.Elapsed.TotalSeconds)
+        {
+            DanglingForeignKeys = dangling,
+        };
         Log.Verified(ctx.Logger, e.Name, source.Count, source.Hex, target.Count, target.Hex);
         return result;
     }

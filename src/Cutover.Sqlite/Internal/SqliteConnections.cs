@@ -15,7 +15,7 @@ internal static class SqliteConnections
             Pooling = false,
             DefaultTimeout = 30,
             // Loads run with foreign keys unenforced (the bundled SQLite turns them on): rows land in any order,
-            // cycles included, and the declared constraints are checked afterwards.
+            // cycles included; verify then counts rows whose foreign keys point nowhere (pragma_foreign_key_check).
             ForeignKeys = false,
         }.ToString();
         var conn = new SqliteConnection(cs);

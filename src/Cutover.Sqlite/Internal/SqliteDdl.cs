@@ -32,9 +32,10 @@ internal static class SqliteDdl
                 sb.Append(" DEFAULT (").Append(c.DefaultSql).Append(')');
             }
         }
-        if (t.Key.Count > 0 && !t.KeyIsRowid && !inlineKey)
+        var primaryKey = t.KeyIsRowid ? t.DeclaredPrimaryKey : t.Key;
+        if (primaryKey.Count > 0 && !inlineKey)
         {
-            sb.Append(",\n  PRIMARY KEY (").Append(SqliteSql.QuoteList(t.Key)).Append(')');
+            sb.Append(",\n  PRIMARY KEY (").Append(SqliteSql.QuoteList(primaryKey)).Append(')');
         }
         foreach (var fk in t.ForeignKeys)
         {

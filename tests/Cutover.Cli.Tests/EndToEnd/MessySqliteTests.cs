@@ -104,6 +104,7 @@ public sealed class MessySqliteTests : IDisposable
 
         Assert.True(copied.ExitCode == 0, copied.ToString());
         Assert.Equal(Db.Rows(Source, "SELECT rowid, code, v FROM loose ORDER BY rowid"), Db.Rows(Target, "SELECT rowid, code, v FROM loose ORDER BY rowid"));
+        Assert.Contains("PRIMARY KEY (\"code\")", (string)Db.Scalar(Target, "SELECT sql FROM sqlite_schema WHERE name = 'loose'")!, StringComparison.Ordinal);
     }
 
     [Fact]

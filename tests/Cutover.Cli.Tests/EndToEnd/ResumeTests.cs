@@ -50,6 +50,8 @@ public sealed class ResumeTests : IDisposable
                 p.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no flush
                 p.WaitForExit();
                 killedMidCopy++;
+                var status = System.Text.Json.JsonDocument.Parse(CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json").StdOut).RootElement;
+                Assert.Equal("interrupted", status.GetProperty("status").GetString());
             }
         }
 

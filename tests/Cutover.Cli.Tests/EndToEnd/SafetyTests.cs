@@ -102,6 +102,72 @@ public sealed class SafetyTests : IDisposable
     }
 
     [Fact]
+    public void StoppedRun_FixedInTheSource_ResumesVerifiedAndClosesTheFailure()
+    {
+        Db.Exec(Source, """
+            CREATE TABLE items (id INTEGER PRIMARY KEY, qty TEXT);
+            INSERT INTO items VALUES (1, '10'), (2, 'lots'), (3, '30');
+            """);
+        _dir.Write("cutover.yaml", "name: items\nsource: sqlite:./app.db\ntarget: sqlite:./app_v2.db\nentities:\n  - table: items\n    columns:\n      qty: { type: integer }\n");
+        Assert.Equal(7, CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml").ExitCode);
+
+        Db.Exec(Source, "UPDATE items SET qty = '20' WHERE id = 2");
+        var resumed = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(["i1|i10", "i2|i20", "i3|i30"], Db.Rows(Target, "SELECT id, qty FROM items ORDER BY id"));
+        var status = JsonDocument.Parse(CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json").StdOut).RootElement;
+        Assert.Equal(0, status.GetProperty("failures").GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public void BadRekeyTime_IsRecordedWithItsReason_AndRetryMapsItOnceFixed()
+    {
+        Db.CreateSample(Source, parents: 4, childrenPerParent: 2, logs: 0);
+        var bad = (string)Db.Scalar(Source, "SELECT id FROM sessions ORDER BY id LIMIT 1")!;
+        Db.Exec(Source, $"UPDATE sessions SET created_at = 'last tuesday' WHERE id = '{bad}'");
+        _dir.Write("cutover.yaml", Db.SamplePlan.Replace("BATCH", "100", StringComparison.Ordinal).Replace("batch_size: 100", "batch_size: 100\non_error: skip", StringComparison.Ordinal));
+
+        var r = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+
+        Assert.Equal(7, r.ExitCode);
+        var rows = JsonDocument.Parse(CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json").StdOut).RootElement
+            .GetProperty("failures").GetProperty("rows").EnumerateArray().ToList();
+        var session = rows.Single(f => f.GetProperty("entity").GetString() == "sessions");
+        Assert.Equal("REKEY_FAILED", session.GetProperty("code").GetString());
+        Assert.Contains("'last tuesday' is not a time", session.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, rows.Count(f => f.GetProperty("code").GetString() == "FK_UNMAPPED"));
+
+        Db.Exec(Source, $"UPDATE sessions SET created_at = '2026-03-01T00:00:00Z' WHERE id = '{bad}'");
+        var retried = CutoverCli.Run(_dir.Path, "retry", "cutover.yaml");
+
+        Assert.True(retried.ExitCode == 0, retried.ToString());
+        Assert.Equal(4, Db.Count(Target, "sessions"));
+        Assert.Equal(8, Db.Count(Target, "events"));
+        Assert.Equal(0, CutoverCli.Run(_dir.Path, "verify", "cutover.yaml").ExitCode);
+    }
+
+    [Fact]
+    public void OrphanInSource_WithoutRekey_IsCopiedAndReportedAsDangling()
+    {
+        Db.Exec(Source, """
+            PRAGMA foreign_keys = OFF;
+            CREATE TABLE parent (id INTEGER PRIMARY KEY);
+            CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id));
+            INSERT INTO parent VALUES (1);
+            INSERT INTO child VALUES (1, 1), (2, 99);
+            """);
+        _dir.Write("cutover.yaml", "name: fk\nsource: sqlite:./app.db\ntarget: sqlite:./app_v2.db\nentities:\n  - table: parent\n  - table: child\n");
+        Assert.Equal(0, CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml").ExitCode);
+
+        var r = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml", "--json");
+
+        Assert.Equal(0, r.ExitCode);
+        var child = JsonDocument.Parse(r.StdOut).RootElement.GetProperty("entities").EnumerateArray().Single(e => e.GetProperty("entity").GetString() == "child");
+        Assert.Equal(1, child.GetProperty("dangling_foreign_keys").GetInt64());
+    }
+
+    [Fact]
     public void OrphanChild_OfRekeyedParent_IsRecordedAsFkUnmapped()
     {
         Db.CreateSample(Source, parents: 3, childrenPerParent: 2, logs: 0);
