@@ -15,6 +15,18 @@ for project in tests/*/*.Tests.csproj; do
   dotnet test "$project" -c Release --no-build --nologo -v q --logger "console;verbosity=minimal" || status=$?
 done
 
+echo "== .NET tool: pack, install into a temporary tool path, run"
+tooldir="$(mktemp -d)"
+if dotnet pack src/Cutover.Cli -c Release --nologo -v q -o "$tooldir/pkg" >/dev/null \
+   && dotnet tool install Cutover --tool-path "$tooldir/bin" --add-source "$tooldir/pkg" >/dev/null \
+   && "$tooldir/bin/cutover" --version >/dev/null \
+   && "$tooldir/bin/cutover" --help | grep -q "migrate <PLAN>"; then
+  echo "installed as a tool: $("$tooldir/bin/cutover" --version)"
+else
+  echo "the .NET tool package did not pack, install or run"; status=1
+fi
+rm -rf "$tooldir"
+
 echo "== example: examples/session-buddy-ulid/run.sh"
 examples/session-buddy-ulid/run.sh > "${TMPDIR:-/tmp}/cutover-example.log" 2>&1 || { status=$?; tail -40 "${TMPDIR:-/tmp}/cutover-example.log"; }
 [ "$status" -eq 0 ] && tail -3 "${TMPDIR:-/tmp}/cutover-example.log"
