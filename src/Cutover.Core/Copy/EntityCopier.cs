@@ -44,7 +44,14 @@ public static class EntityCopier
             {
                 var mode = toUpsert > 0 ? WriteMode.Upsert : WriteMode.Insert;
                 toUpsert = Math.Max(0, toUpsert - batch.Rows.Length);
+                var started = Stopwatch.GetTimestamp();
+                var before = progress;
                 progress = await WriteBatchAsync(ctx, e, batch, mode, progress, open, baseSeconds + clock.Elapsed.TotalSeconds, ct).ConfigureAwait(false);
+                var tag = new KeyValuePair<string, object?>("entity", e.Name);
+                CutoverMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tag);
+                CutoverMetrics.RowsRead.Add(progress.Read - before.Read, tag);
+                CutoverMetrics.RowsWritten.Add(progress.Written - before.Written, tag);
+                CutoverMetrics.RowsRejected.Add(progress.Rejected - before.Rejected, tag);
                 ctx.Observer.Progress(e.Name, progress.Read);
             }
             await reader.ConfigureAwait(false);
