@@ -33,6 +33,20 @@ internal static class CliApp
             Console.Error.WriteLine("run 'cutover --help' for the commands and their options.");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // First Ctrl-C (or SIGTERM) cancels the command, which records the run as interrupted and exits 130;
+        // a second one ends the process at once.
+        using var cancel = new CancellationTokenSource();
+        void OnSignal(System.Runtime.InteropServices.PosixSignalContext context)
+        {
+            if (!cancel.IsCancellationRequested)
+            {
+                context.Cancel = true;
+                Console.Error.WriteLine("cutover: stopping after the current batch (press Ctrl-C again to stop at once)...");
+                cancel.Cancel();
+            }
+        }
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancel.Token).ConfigureAwait(false);
     }
 }

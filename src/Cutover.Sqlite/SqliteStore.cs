@@ -280,7 +280,15 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
         using var cmd = Conn.CreateCommand();
         cmd.CommandText = "SELECT COUNT(*) FROM pragma_foreign_key_check(@t)";
         cmd.Parameters.AddWithValue("@t", table);
-        return Task.FromResult((long)cmd.ExecuteScalar()!);
+        try
+        {
+            return Task.FromResult((long)cmd.ExecuteScalar()!);
+        }
+        catch (SqliteException ex)
+        {
+            // "foreign key mismatch": the key points at parent columns without a unique index, so SQLite cannot check it.
+            throw new CutoverException(ErrorCodes.UnsupportedSchema, $"foreign keys of {table} cannot be checked: {ex.Message.Split('\n')[0]}");
+        }
     }
 
     public Task DeleteKeysAsync(TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys, CancellationToken ct)

@@ -25,19 +25,6 @@ internal static class StatusCommand
         return cmd;
     }
 
-    private static bool IsHeld(MigrationPlan plan)
-    {
-        try
-        {
-            using var probe = PlanLock.Acquire(plan.StateDirectory, plan.Name);
-            return false;
-        }
-        catch (Errors.CutoverException)
-        {
-            return true;
-        }
-    }
-
     public static Task<int> RunAsync(Options o, CancellationToken ct) => CliRuntime.GuardAsync("status", o.Json, async () =>
     {
         var plan = PlanLoader.Load(o.Plan);
@@ -55,13 +42,17 @@ internal static class StatusCommand
             }
             return Errors.ExitCodes.Ok;
         }
-        var progress = (await state.ProgressAsync(run.Id, ct).ConfigureAwait(false)).Where(p => !p.Entity.EndsWith("#idmap", StringComparison.Ordinal)).ToList();
         var failures = await state.FailuresAsync(null, unresolvedOnly: true, ct).ConfigureAwait(false);
+        var open = failures.GroupBy(f => f.Entity).ToDictionary(g => g.Key, g => (long)g.Count());
+        var progress = (await state.ProgressAsync(run.Id, ct).ConfigureAwait(false))
+            .Where(p => !p.Entity.EndsWith("#idmap", StringComparison.Ordinal))
+            .Select(p => p with { Rejected = open.GetValueOrDefault(p.Entity) })
+            .ToList();
         var backups = (await state.BackupsAsync(ct).ConfigureAwait(false)).Where(b => b.RunId == run.Id).ToList();
         var authority = await state.GetValueAsync(ControlKeys.Authority, ct).ConfigureAwait(false);
         var elapsed = run.ActiveSeconds;
         var statusWord = SqliteStateStore.StatusText(run.Status);
-        if (run.Status == RunStatus.Running && !IsHeld(plan))
+        if (run.Status == RunStatus.Running && !PlanLock.IsHeld(plan.StateDirectory))
         {
             // Recorded as running, but no process holds the plan: it was killed. The next migrate resumes it.
             statusWord = "interrupted";

@@ -38,7 +38,7 @@ public static class IdMapBuilder
         }
         progress = await FlushAsync(ctx, e, state, generator, batch, progress, runId, ct).ConfigureAwait(false);
         await state.SaveProgressAsync(progress with { Status = "done" }, ct).ConfigureAwait(false);
-        ctx.Observer.EntityFinished(progress with { Status = "done" });
+        ctx.Observer.EntityFinished(progress with { Status = "done", Rejected = progress.Read - progress.Written });
     }
 
     private static async Task<EntityProgress> FlushAsync(MigrationContext ctx, BoundEntity e, IStateStore state, UlidGenerator generator,

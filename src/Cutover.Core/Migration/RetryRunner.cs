@@ -30,8 +30,10 @@ public static class RetryRunner
             }
             if (e.IsRekeyed)
             {
-                // Rows that never got a new id (a bad time_from value since fixed, say) get one now.
+                // Rows that never got a new id (a bad time_from value since fixed, say) get one now; those that still
+                // cannot have their reason recorded afresh, which is read back so it is not replaced by a generic one.
                 await Ids.IdMapBuilder.MapRowsAsync(ctx, e, new Ids.UlidGenerator(ctx.Time), rows, group.First().RunId, ct).ConfigureAwait(false);
+                byKey = (await state.FailuresAsync(e.Name, unresolvedOnly: true, ct).ConfigureAwait(false)).Where(f => byKey.ContainsKey(f.Key)).ToDictionary(f => f.Key);
             }
             var seen = new HashSet<string>();
             var transformed = await new Transform.RowTransformer(e, state).TransformAsync(rows, ct).ConfigureAwait(false);
@@ -43,13 +45,14 @@ public static class RetryRunner
                 var failure = byKey[key];
                 if (!t.Ok)
                 {
-                    updates.Add(failure with { Code = t.Code!, Message = t.Message!, At = ctx.Time.GetUtcNow() });
+                    updates.Add(t.Code == failure.Code && t.Code == ErrorCodes.RekeyFailed ? failure : failure with { Code = t.Code!, Message = t.Message!, At = ctx.Time.GetUtcNow() });
                     continue;
                 }
                 var result = await ctx.Target.WriteBatchAsync(e.Target, [t.Target!], WriteMode.Upsert, stopOnFirstFailure: false, ct).ConfigureAwait(false);
                 if (result.Failures.Count == 0)
                 {
                     await state.ResolveFailureAsync(failure.Id, ct).ConfigureAwait(false);
+                    await CountWrittenAsync(state, failure.RunId, e.Name, ct).ConfigureAwait(false);
                     fixedCount++;
                 }
                 else
@@ -72,5 +75,15 @@ public static class RetryRunner
         }
         await state.AuditAsync("retry", $"{failures.Count} attempted, {fixedCount} fixed, {still} still failing, {gone} gone from source", ct).ConfigureAwait(false);
         return new RetryResult(failures.Count, fixedCount, still, gone, remaining);
+    }
+
+    /// <summary>A row written by retry counts as written in the run's progress, so status adds up.</summary>
+    private static async Task CountWrittenAsync(IStateStore state, string runId, string entity, CancellationToken ct)
+    {
+        var p = (await state.ProgressAsync(runId, ct).ConfigureAwait(false)).FirstOrDefault(x => x.Entity == entity);
+        if (p is not null)
+        {
+            await state.SaveProgressAsync(p with { Written = p.Written + 1, Rejected = Math.Max(0, p.Rejected - 1) }, ct).ConfigureAwait(false);
+        }
     }
 }

@@ -58,6 +58,32 @@ public sealed class PlanLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when a live process holds the plan's lock. Looks without taking it for longer than an open and a
+    /// close, and writes nothing (status uses this to tell a running migration from a killed one).
+    /// </summary>
+    public static bool IsHeld(string stateDirectory)
+    {
+        var path = Path.Combine(stateDirectory, "lock");
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         try

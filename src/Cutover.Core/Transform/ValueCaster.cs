@@ -87,7 +87,7 @@ public static class ValueCaster
                     return false;
                 }
                 return true;
-            case string s when double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d):
+            case string s when double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d):
                 result = d;
                 return true;
             default:

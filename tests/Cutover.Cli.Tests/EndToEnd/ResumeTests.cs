@@ -101,6 +101,35 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void Migrate_OnCtrlC_RecordsInterruptedExits130_AndResumes()
+    {
+        var source = _dir.File("app.db");
+        Db.CreateSample(source, parents: 1000, childrenPerParent: 200, logs: 0);
+        _dir.Write("cutover.yaml", Db.SamplePlan.Replace("BATCH", "500", StringComparison.Ordinal));
+        using var p = CutoverCli.Start(_dir.Path, "migrate", "cutover.yaml");
+        var clock = Stopwatch.StartNew();
+        while (!p.HasExited && RowsDone() < 20_000 && clock.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            Thread.Sleep(5);
+        }
+        Assert.False(p.HasExited, "migrate finished before it could be interrupted; make the table larger");
+
+        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(30)), "migrate did not stop after SIGINT");
+
+        Assert.Equal(130, p.ExitCode);
+        var status = System.Text.Json.JsonDocument.Parse(CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json").StdOut).RootElement;
+        Assert.Equal("failed", status.GetProperty("status").GetString());
+        Assert.Equal("INTERRUPTED", status.GetProperty("error").GetProperty("code").GetString());
+        var resumed = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(200_000, Db.Count(_dir.File("app_v2.db"), "events"));
+    }
+
+    [Fact]
     public void Migrate_WhileAnotherRunsThePlan_IsRefusedWithRunLocked()
     {
         Db.CreateSample(_dir.File("app.db"), parents: 1000, childrenPerParent: 200, logs: 0);
@@ -114,7 +143,10 @@ public sealed class ResumeTests : IDisposable
         Assert.False(first.HasExited, "the first migrate finished before the second could start; make the table larger");
 
         var second = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+        var status = System.Text.Json.JsonDocument.Parse(CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json").StdOut).RootElement;
 
+        Assert.False(first.HasExited, "the first migrate finished while the second ran; make the table larger");
+        Assert.Equal("running", status.GetProperty("status").GetString());
         first.Kill(entireProcessTree: true);
         first.WaitForExit();
         Assert.Equal(8, second.ExitCode);
