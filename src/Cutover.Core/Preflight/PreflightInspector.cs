@@ -42,6 +42,7 @@ public static class PreflightInspector
             findings.Add(new("free disk", true, free is null ? "not measurable for this target" : $"{Mb(free.Value)} free, about {Mb(needed)} needed"));
         }
 
+        var targetSchema = freshRun ? await ctx.Target.InspectAsync(ct).ConfigureAwait(false) : null;
         foreach (var e in ctx.Entities)
         {
             var (nulls, dups) = await ctx.Source.CheckKeysAsync(e.Source.Name, e.SourceKey, e.KeyIsRowid, ct).ConfigureAwait(false);
@@ -67,6 +68,13 @@ public static class PreflightInspector
                 {
                     findings.Add(new($"target table {e.Target.Name}", false,
                         $"target table '{e.Target.Name}' already holds {rows} rows; empty it, choose another target, or set if_exists: replace", ErrorCodes.TargetNotEmpty));
+                }
+                else if (ctx.Plan.IfExists == Plan.IfExistsPolicy.Fail && targetSchema?.FindTable(e.Target.Name) is { } existing
+                    && e.Target.Columns.Where(c => existing.FindColumn(c.Name) is null).Select(c => c.Name).ToList() is { Count: > 0 } missing)
+                {
+                    // An empty table is written into as it is, so it must have every column the plan writes.
+                    findings.Add(new($"target table {e.Target.Name}", false,
+                        $"target table '{e.Target.Name}' exists (empty) without column(s) {string.Join(", ", missing)} that the plan writes; drop it or set if_exists: replace", ErrorCodes.UnsupportedSchema));
                 }
             }
         }

@@ -216,6 +216,21 @@ public sealed class SafetyTests : IDisposable
     }
 
     [Fact]
+    public void EmptyTargetTable_WithOtherColumns_IsRefusedInPreflight()
+    {
+        Db.CreateSample(Source, parents: 2, childrenPerParent: 1, logs: 1);
+        Db.Exec(Target, "CREATE TABLE logs (message TEXT)");
+        _dir.Write("cutover.yaml", Db.SamplePlan.Replace("BATCH", "100", StringComparison.Ordinal));
+
+        var r = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("UNSUPPORTED_SCHEMA", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("without column(s) line, level", r.StdErr, StringComparison.Ordinal);
+        Assert.Equal(0L, Db.Scalar(Target, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sessions'"));
+    }
+
+    [Fact]
     public void Rollback_WhenTargetDidNotExist_RemovesIt()
     {
         Db.CreateSample(Source, parents: 2, childrenPerParent: 1, logs: 1);
