@@ -133,63 +133,28 @@ RSS_KB="$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): \([0-9]*\)$
 WALL_S="$(awk -v t="$WALL_RAW" 'BEGIN { n = split(t, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }')"
 RSS_MB="$(awk -v k="$RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }')"
 
-# Total rows written from the --json output. The document may be one object or a stream of
-# objects (the last one is the summary); a top-level total wins, else per-entity rows are summed.
-ROWS_WRITTEN=""
-if command -v jq >/dev/null; then
-    ROWS_WRITTEN="$(jq -s -r '
-        def n: if type == "number" then . else null end;
-        def ents: (.entities // .tables // .results // .summary.entities // [])
-            | if type == "object" then [to_entries[] | .value] else . end;
-        def erows: if type != "object" then null
-            else ((.rows_written // .rowsWritten // .written // .rows_copied // .rowsCopied // .copied // .rows)
-                  | if type == "object" then (.written // .copied // .total) else . end | n) end;
-        last as $d
-        | (($d.rows_written // $d.rowsWritten // $d.total_rows // $d.totalRows
-            // $d.totals.rows_written // $d.totals.rows // $d.summary.rows_written) | n) as $t
-        | if $t != null then $t else ([$d | ents[] | erows | select(. != null)] | add) end
-        | if . == null then "" else tostring end
-    ' "$JSON_OUT" 2>/dev/null || true)"
-else
-    ROWS_WRITTEN="$(python3 - "$JSON_OUT" <<'PY' 2>/dev/null || true
+# Figures from migrate's --json document (shape in docs/cli.md): rows written, seconds spent copying
+# (sum over entities) and verifying (sum over entities).
+json_read() { # $1 = jq expression; python3 fallback evaluates the same three fields
+    if command -v jq >/dev/null; then
+        jq -r "$1" "$JSON_OUT"
+    else
+        python3 - "$JSON_OUT" "$1" <<'PY'
 import json, sys
-text = open(sys.argv[1], encoding="utf-8").read()
-try:
-    docs = [json.loads(text)]
-except ValueError:
-    docs = []
-    for line in text.splitlines():
-        try:
-            docs.append(json.loads(line))
-        except ValueError:
-            pass
-d = docs[-1] if docs else {}
-def num(v):
-    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-def first(o, *keys):
-    for k in keys:
-        if isinstance(o, dict) and o.get(k) is not None:
-            return o[k]
-    return None
-total = num(first(d, "rows_written", "rowsWritten", "total_rows", "totalRows")) \
-    or num(first(first(d, "totals") or {}, "rows_written", "rows")) \
-    or num(first(first(d, "summary") or {}, "rows_written"))
-if total is None:
-    ents = first(d, "entities", "tables", "results") or first(first(d, "summary") or {}, "entities") or []
-    if isinstance(ents, dict):
-        ents = list(ents.values())
-    rows = []
-    for e in ents:
-        r = first(e, "rows_written", "rowsWritten", "written", "rows_copied", "rowsCopied", "copied", "rows")
-        if isinstance(r, dict):
-            r = first(r, "written", "copied", "total")
-        if num(r) is not None:
-            rows.append(r)
-    total = sum(rows) if rows else None
-print("" if total is None else int(total))
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+expr = sys.argv[2]
+if "totals" in expr:
+    print(d["totals"]["rows_written"])
+elif "verification" in expr:
+    print(sum(v["seconds"] for v in d["verification"]))
+else:
+    print(sum(e["seconds"] for e in d["entities"]))
 PY
-)"
-fi
+    fi
+}
+ROWS_WRITTEN="$(json_read '.totals.rows_written')"
+COPY_S="$(json_read '[.entities[].seconds] | add')"
+VERIFY_S="$(json_read '[.verification[].seconds] | add')"
 
 # Cross-check against the target itself: a rate measured on an incomplete copy is not recorded.
 TGT_TOTAL=0
@@ -208,6 +173,9 @@ elif [[ "$ROWS_WRITTEN" != "$SRC_TOTAL" ]]; then
 fi
 
 RATE="$(awk -v r="$ROWS_WRITTEN" -v s="$WALL_S" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')"
+COPY_RATE="$(awk -v r="$ROWS_WRITTEN" -v s="$COPY_S" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')"
+COPY_S="$(awk -v s="$COPY_S" 'BEGIN { printf "%.2f", s }')"
+VERIFY_S="$(awk -v s="$VERIFY_S" 'BEGIN { printf "%.2f", s }')"
 
 # --- record --------------------------------------------------------------------------------------
 
@@ -235,9 +203,11 @@ Written by \`bench/sqlite-to-sqlite.sh\`$( [[ "$ROWS" == 1000000 ]] || printf ' 
 | command (repo root) | \`$COMMAND\` |
 | plan | \`$PLAN\`: sessions, agents, events copied by \`id\`, \`batch_size: 5000\` |
 | rows | $(fmt "$ROWS_WRITTEN") (sessions $(fmt "$SRC_SESSIONS") + agents $(fmt "$SRC_AGENTS") + events $(fmt "$SRC_EVENTS")) |
-| wall | $WALL_S s |
-| rows/s | $(fmt "$RATE") |
-| peak RSS | $RSS_MB MB |
+| wall, whole \`migrate\` | $WALL_S s (preflight, backup of the source with checksum and integrity check, schema, copy, indexes, verification of both sides) |
+| rows/s, whole \`migrate\` | $(fmt "$RATE") |
+| copy phase | $COPY_S s, $(fmt "$COPY_RATE") rows/s |
+| verification | $VERIFY_S s (every row read on both sides, transformed and hashed) |
+| peak RSS | $RSS_MB MB (limit 250 MB) |
 EOF
 
 mkdir -p "$(dirname "$DOCS")"
@@ -252,7 +222,7 @@ awk -v heading="$HEADING" -v secfile="$SECTION" '
 ' "$DOCS" >"$DOCS.tmp"
 mv "$DOCS.tmp" "$DOCS"
 
-echo "rows: $ROWS_WRITTEN  wall: ${WALL_S}s  rows/s: $RATE  peak RSS: ${RSS_MB} MB  -> $DOCS"
+echo "rows: $ROWS_WRITTEN  wall: ${WALL_S}s  rows/s: $RATE  copy: ${COPY_S}s (${COPY_RATE} rows/s)  verify: ${VERIFY_S}s  peak RSS: ${RSS_MB} MB  -> $DOCS"
 if awk -v m="$RSS_MB" -v b="$RSS_BUDGET_MB" 'BEGIN { exit !(m > b) }'; then
     echo "WARNING: peak RSS ${RSS_MB} MB is over the ${RSS_BUDGET_MB} MB budget (issue 2)" >&2
 fi
