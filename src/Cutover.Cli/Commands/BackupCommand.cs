@@ -70,7 +70,7 @@ internal static class BackupCommand
                     foreach (var b in all)
                     {
                         t.AddRow(b.Id, b.Role, Markup.Escape(b.Store), Markup.Escape(b.Existed ? b.Path : "(store did not exist)"), b.Bytes.ToString(),
-                            b.Existed ? b.Sha256[..16] : "-", b.VerifiedAt is null ? "no" : Reports.Ago(b.VerifiedAt.Value));
+                            b.Existed ? b.Sha256[..16] : "-", b.VerifiedAt is null ? "no" : Reports.Timestamp(b.VerifiedAt.Value));
                     }
                     AnsiConsole.Write(t);
                 }

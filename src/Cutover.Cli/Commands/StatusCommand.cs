@@ -50,6 +50,12 @@ internal static class StatusCommand
             .ToList();
         var backups = (await state.BackupsAsync(ct).ConfigureAwait(false)).Where(b => b.RunId == run.Id).ToList();
         var authority = await state.GetValueAsync(ControlKeys.Authority, ct).ConfigureAwait(false);
+        var audit = await state.AuditLogAsync(5, ct).ConfigureAwait(false);
+        var idMaps = new Dictionary<string, long>();
+        foreach (var e in plan.Entities.Where(e => e.Rekey is not null))
+        {
+            idMaps[e.Name] = await state.CountIdsAsync(e.Name, ct).ConfigureAwait(false);
+        }
         var elapsed = run.ActiveSeconds;
         var statusWord = SqliteStateStore.StatusText(run.Status);
         if (run.Status == RunStatus.Running && !PlanLock.IsHeld(plan.StateDirectory))
@@ -88,11 +94,13 @@ internal static class StatusCommand
                 }),
                 failures = new { count = failures.Count, rows = failures.Take(100).Select(f => new { entity = f.Entity, key = Value.DisplayKey(KeyCodec.Decode(f.Key)), code = f.Code, message = f.Message }) },
                 backups = backups.Select(b => new { id = b.Id, role = b.Role, path = b.Path, existed = b.Existed, verified = b.VerifiedAt is not null }),
+                id_map = idMaps,
+                recent_actions = audit.Select(a => new { at = a.At, actor = a.Actor, action = a.Action, detail = a.Detail }),
             });
             return Errors.ExitCodes.Ok;
         }
         AnsiConsole.MarkupLineInterpolated($"plan [bold]{plan.Name}[/], run {run.Id}: [bold]{statusWord}[/], phase {run.Phase}{(statusWord == "interrupted" ? " (resume with: cutover migrate)" : "")}");
-        AnsiConsole.MarkupLineInterpolated($"started {Reports.Ago(run.StartedAt)}, active {elapsed:F1}s, {written} rows written at {Reports.Rate(written, copySeconds):F0} rows/s; authority: {authority}");
+        AnsiConsole.MarkupLineInterpolated($"started {Reports.Timestamp(run.StartedAt)}, active {elapsed:F1}s, {written} rows written at {Reports.Rate(written, copySeconds):F0} rows/s; authority: {authority}");
         if (run.ErrorCode is not null)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]last error {run.ErrorCode}[/]: {run.ErrorMessage}");
@@ -110,9 +118,18 @@ internal static class StatusCommand
         {
             AnsiConsole.MarkupLineInterpolated($"  {f.Entity} {Value.DisplayKey(KeyCodec.Decode(f.Key))}: {f.Code}: {f.Message}");
         }
+        foreach (var (entity, count) in idMaps)
+        {
+            AnsiConsole.MarkupLineInterpolated($"id map {entity}: {count} keys (look one up with: cutover idmap {o.Plan} {entity} KEY)");
+        }
         foreach (var b in backups)
         {
             AnsiConsole.MarkupLineInterpolated($"backup {b.Role}: {(b.Existed ? b.Path : "(did not exist before the run)")}{(b.VerifiedAt is null ? "" : ", verified")}");
+        }
+        AnsiConsole.WriteLine("recent actions:");
+        foreach (var a in audit)
+        {
+            AnsiConsole.MarkupLineInterpolated($"  {Reports.Timestamp(a.At)} {a.Action}: {a.Detail}");
         }
         return Errors.ExitCodes.Ok;
     });

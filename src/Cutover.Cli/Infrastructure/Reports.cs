@@ -143,13 +143,12 @@ internal static class Reports
         target_checksum = v.TargetChecksum,
         rejected_rows_excluded = v.ExcludedRejected,
         dangling_foreign_keys = v.DanglingForeignKeys,
+        source_rows_not_transformable = v.SourceTransformFailures,
         problem = v.Match ? null : v.Problem,
         seconds = Math.Round(v.Seconds, 3),
     };
 
     public static double Rate(long rows, double seconds) => seconds > 0 ? rows / seconds : 0;
 
-    public static string Ago(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm:ss'Z'");
-
-    public static string StatusWord(RunStatus s) => Sqlite.SqliteStateStore.StatusText(s);
+    public static string Timestamp(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm:ss'Z'");
 }

@@ -8,16 +8,6 @@ namespace Cutover.Values;
 /// </summary>
 public static class Value
 {
-    public static ValueKind KindOf(object? v) => v switch
-    {
-        null or DBNull => ValueKind.Null,
-        long or int or short or byte or bool => ValueKind.Integer,
-        double or float or decimal => ValueKind.Real,
-        string or RawText => ValueKind.Text,
-        byte[] => ValueKind.Blob,
-        _ => throw new ArgumentException($"unsupported value type {v.GetType().Name}", nameof(v)),
-    };
-
     /// <summary>A short, readable rendering for messages (keys in errors, idmap output).</summary>
     public static string Display(object? v) => v switch
     {

@@ -111,6 +111,8 @@ public sealed class MigrateTests : IDisposable
         Assert.Equal(100, entities[1].GetProperty("rows_total").GetInt64());
         Assert.Equal(0, json.GetProperty("failures").GetProperty("count").GetInt32());
         Assert.True(json.GetProperty("elapsed_seconds").GetDouble() > 0);
+        Assert.Equal(20, json.GetProperty("id_map").GetProperty("sessions").GetInt64());
+        Assert.Contains(json.GetProperty("recent_actions").EnumerateArray(), a => a.GetProperty("action").GetString() == "migrate.complete");
     }
 
     [Fact]

@@ -29,23 +29,4 @@ public class ValueTests
     {
         Assert.Equal("0x61FF (invalid UTF-8 text)", Value.Display(new RawText([0x61, 0xFF])));
     }
-
-    [Theory]
-    [InlineData(null, ValueKind.Null)]
-    [InlineData(1L, ValueKind.Integer)]
-    [InlineData(1, ValueKind.Integer)]
-    [InlineData(true, ValueKind.Integer)]
-    [InlineData(1.5, ValueKind.Real)]
-    [InlineData("s", ValueKind.Text)]
-    [InlineData(new byte[] { 1 }, ValueKind.Blob)]
-    public void KindOf_Value_IsItsStorageClass(object? v, ValueKind expected)
-    {
-        Assert.Equal(expected, Value.KindOf(v));
-    }
-
-    [Fact]
-    public void KindOf_RawText_IsText()
-    {
-        Assert.Equal(ValueKind.Text, Value.KindOf(new RawText([0xFF])));
-    }
 }
