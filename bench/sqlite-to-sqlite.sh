@@ -177,6 +177,21 @@ COPY_RATE="$(awk -v r="$ROWS_WRITTEN" -v s="$COPY_S" 'BEGIN { printf "%.0f", (s 
 COPY_S="$(awk -v s="$COPY_S" 'BEGIN { printf "%.2f", s }')"
 VERIFY_S="$(awk -v s="$VERIFY_S" 'BEGIN { printf "%.2f", s }')"
 
+# --- floor: the plainest copy SQLite itself offers, in the same run ------------------------------
+# `sqlite3 SRC .dump | sqlite3 DST`: schema, rows and indexes, with no transforms, checkpoints,
+# backups or verification. It is not a peer tool (issue 2 names none); it shows what the copy costs.
+FLOOR_DB="$OUT_DIR/events-$LABEL-floor.db"
+FLOOR_CMD="sqlite3 $SOURCE_DB .dump | sqlite3 $FLOOR_DB"
+FLOOR_S=""
+if command -v sqlite3 >/dev/null; then
+    rm -f "$FLOOR_DB"
+    log "floor: $FLOOR_CMD"
+    start_ns="$(date +%s%N)"
+    sqlite3 "$SOURCE_DB" .dump | sqlite3 "$FLOOR_DB"
+    FLOOR_S="$(awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')"
+    rm -f "$FLOOR_DB"
+fi
+
 # --- record --------------------------------------------------------------------------------------
 
 CPU="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)"
@@ -208,6 +223,7 @@ Written by \`bench/sqlite-to-sqlite.sh\`$( [[ "$ROWS" == 1000000 ]] || printf ' 
 | copy phase | $COPY_S s, $(fmt "$COPY_RATE") rows/s |
 | verification | $VERIFY_S s (every row read on both sides, transformed and hashed) |
 | peak RSS | $RSS_MB MB (limit 250 MB) |
+| floor, same run | $( [[ -n "$FLOOR_S" ]] && printf '`%s`: %s s; whole `migrate` / floor = %s, copy phase / floor = %s' "$FLOOR_CMD" "$FLOOR_S" "$(awk -v a="$WALL_S" -v b="$FLOOR_S" 'BEGIN { printf "%.2f", a / b }')" "$(awk -v a="$COPY_S" -v b="$FLOOR_S" 'BEGIN { printf "%.2f", a / b }')" || echo "sqlite3 not installed" ) |
 EOF
 
 mkdir -p "$(dirname "$DOCS")"
@@ -222,6 +238,7 @@ awk -v heading="$HEADING" -v secfile="$SECTION" '
 ' "$DOCS" >"$DOCS.tmp"
 mv "$DOCS.tmp" "$DOCS"
 
+echo "floor (sqlite3 .dump | sqlite3): ${FLOOR_S:-n/a}s"
 echo "rows: $ROWS_WRITTEN  wall: ${WALL_S}s  rows/s: $RATE  copy: ${COPY_S}s (${COPY_RATE} rows/s)  verify: ${VERIFY_S}s  peak RSS: ${RSS_MB} MB  -> $DOCS"
 if awk -v m="$RSS_MB" -v b="$RSS_BUDGET_MB" 'BEGIN { exit !(m > b) }'; then
     echo "WARNING: peak RSS ${RSS_MB} MB is over the ${RSS_BUDGET_MB} MB budget (issue 2)" >&2

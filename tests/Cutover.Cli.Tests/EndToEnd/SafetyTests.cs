@@ -246,6 +246,26 @@ public sealed class SafetyTests : IDisposable
     }
 
     [Fact]
+    public void BackupRestore_PutsTheTargetBackAsItWasBeforeTheRun()
+    {
+        Db.CreateSample(Source, parents: 3, childrenPerParent: 1, logs: 2);
+        Db.Exec(Target, "CREATE TABLE legacy (id INTEGER PRIMARY KEY, note TEXT); INSERT INTO legacy VALUES (1, 'before');");
+        _dir.Write("cutover.yaml", Db.SamplePlan.Replace("BATCH", "100", StringComparison.Ordinal));
+        Assert.Equal(0, CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml").ExitCode);
+        Db.Exec(Target, "UPDATE legacy SET note = 'changed after the run'");
+
+        var dry = CutoverCli.Run(_dir.Path, "backup", "restore", "cutover.yaml", "--dry-run");
+        Assert.Equal(0, dry.ExitCode);
+        Assert.Equal("changed after the run", Db.Scalar(Target, "SELECT note FROM legacy"));
+        var r = CutoverCli.Run(_dir.Path, "backup", "restore", "cutover.yaml", "--json");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("target", JsonDocument.Parse(r.StdOut).RootElement.GetProperty("role").GetString());
+        Assert.Equal("before", Db.Scalar(Target, "SELECT note FROM legacy"));
+        Assert.Equal(0L, Db.Scalar(Target, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'events'"));
+    }
+
+    [Fact]
     public void Backup_VerifyDetectsATamperedBackup()
     {
         Db.CreateSample(Source, parents: 2, childrenPerParent: 1, logs: 1);
