@@ -198,7 +198,7 @@ CPU="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head 
 [[ -n "$CPU" ]] || CPU="$(uname -m)"
 MEM_GIB="$(awk '/^MemTotal:/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo 2>/dev/null || true)"
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-DIRTY="$(git status --porcelain --untracked-files=no 2>/dev/null | head -n 1)"
+DIRTY="$(git status --porcelain --untracked-files=no -- . ":!$DOCS" 2>/dev/null | head -n 1)"
 [[ -z "$DIRTY" ]] || COMMIT="$COMMIT (+ uncommitted changes)"
 fmt() { LC_ALL=C awk -v n="$1" 'BEGIN { s = sprintf("%d", n); o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } printf "%s%s", s, o }'; }
 
@@ -223,7 +223,7 @@ Written by \`bench/sqlite-to-sqlite.sh\`$( [[ "$ROWS" == 1000000 ]] || printf ' 
 | copy phase | $COPY_S s, $(fmt "$COPY_RATE") rows/s |
 | verification | $VERIFY_S s (every row read on both sides, transformed and hashed) |
 | peak RSS | $RSS_MB MB (limit 250 MB) |
-| floor, same run | $( [[ -n "$FLOOR_S" ]] && printf '`%s`: %s s; whole `migrate` / floor = %s, copy phase / floor = %s' "$FLOOR_CMD" "$FLOOR_S" "$(awk -v a="$WALL_S" -v b="$FLOOR_S" 'BEGIN { printf "%.2f", a / b }')" "$(awk -v a="$COPY_S" -v b="$FLOOR_S" 'BEGIN { printf "%.2f", a / b }')" || echo "sqlite3 not installed" ) |
+| floor, same run | $( [[ -n "$FLOOR_S" ]] && printf '`%s`: %s s; whole `migrate` / floor = %s, copy phase / floor = %s' "${FLOOR_CMD//|/\\|}" "$FLOOR_S" "$(awk -v a="$WALL_S" -v b="$FLOOR_S" 'BEGIN { printf "%.2f", a / b }')" "$(awk -v a="$COPY_S" -v b="$FLOOR_S" 'BEGIN { printf "%.2f", a / b }')" || echo "sqlite3 not installed" ) |
 EOF
 
 mkdir -p "$(dirname "$DOCS")"
