@@ -36,6 +36,7 @@ public static class RetryRunner
                 byKey = (await state.FailuresAsync(e.Name, unresolvedOnly: true, ct).ConfigureAwait(false)).Where(f => byKey.ContainsKey(f.Key)).ToDictionary(f => f.Key);
             }
             var seen = new HashSet<string>();
+            var fixedHere = 0;
             var transformed = await new Transform.RowTransformer(e, state).TransformAsync(rows, ct).ConfigureAwait(false);
             var updates = new List<FailureRecord>();
             foreach (var t in transformed)
@@ -52,8 +53,7 @@ public static class RetryRunner
                 if (result.Failures.Count == 0)
                 {
                     await state.ResolveFailureAsync(failure.Id, ct).ConfigureAwait(false);
-                    await CountWrittenAsync(state, failure.RunId, e.Name, ct).ConfigureAwait(false);
-                    fixedCount++;
+                    fixedHere++;
                 }
                 else
                 {
@@ -66,6 +66,11 @@ public static class RetryRunner
                 await state.ResolveFailureAsync(f.Id, ct).ConfigureAwait(false);
                 gone++;
             }
+            if (fixedHere > 0)
+            {
+                await CountWrittenAsync(state, group.First().RunId, e.Name, fixedHere, ct).ConfigureAwait(false);
+                fixedCount += fixedHere;
+            }
             if (updates.Count > 0)
             {
                 await state.RecordFailuresAsync(updates, ct).ConfigureAwait(false);
@@ -77,13 +82,13 @@ public static class RetryRunner
         return new RetryResult(failures.Count, fixedCount, still, gone, remaining);
     }
 
-    /// <summary>A row written by retry counts as written in the run's progress, so status adds up.</summary>
-    private static async Task CountWrittenAsync(IStateStore state, string runId, string entity, CancellationToken ct)
+    /// <summary>Rows written by retry count as written in the run's progress, so status adds up.</summary>
+    private static async Task CountWrittenAsync(IStateStore state, string runId, string entity, int rows, CancellationToken ct)
     {
         var p = (await state.ProgressAsync(runId, ct).ConfigureAwait(false)).FirstOrDefault(x => x.Entity == entity);
         if (p is not null)
         {
-            await state.SaveProgressAsync(p with { Written = p.Written + 1, Rejected = Math.Max(0, p.Rejected - 1) }, ct).ConfigureAwait(false);
+            await state.SaveProgressAsync(p with { Written = p.Written + rows, Rejected = Math.Max(0, p.Rejected - rows) }, ct).ConfigureAwait(false);
         }
     }
 }
