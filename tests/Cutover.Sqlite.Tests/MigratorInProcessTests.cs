@@ -25,6 +25,26 @@ public sealed class MigratorInProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ResumedAfterDyingMidSchema_StillRefusesATargetTableWithSomeoneElsesRows()
+    {
+        SqliteFile.Exec(_dir.File("app.db"), "CREATE TABLE a (id INTEGER PRIMARY KEY); CREATE TABLE b (id INTEGER PRIMARY KEY); INSERT INTO a VALUES (1); INSERT INTO b VALUES (1);");
+        SqliteFile.Exec(_dir.File("app_v2.db"), "CREATE TABLE a (id INTEGER PRIMARY KEY); CREATE TABLE b (id INTEGER PRIMARY KEY); INSERT INTO b VALUES (41), (42);");
+        // The state a kill leaves after the schema phase created table a (and saved its progress) but not yet b.
+        await using (var state = SqliteStateStore.Open(_dir.File(".cutover/ab/state.db"), create: true)!)
+        {
+            var run = await state.StartRunAsync("ab", "hash", CancellationToken.None);
+            await state.UpdateRunAsync(run with { Phase = Phases.Schema, Status = RunStatus.Running }, CancellationToken.None);
+            await state.SaveProgressAsync(new EntityProgress(run.Id, "a", 1, 0, 0, 0, null, 0, "pending", 0), CancellationToken.None);
+        }
+
+        var result = await MigrateAsync("name: ab\nsource: sqlite:./app.db\ntarget: sqlite:./app_v2.db\nentities:\n  - table: a\n  - table: b\n");
+
+        Assert.Equal("TARGET_NOT_EMPTY", result.ErrorCode);
+        Assert.Contains("'b' already holds 2 rows", result.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(2L, SqliteFile.Scalar(_dir.File("app_v2.db"), "SELECT COUNT(*) FROM b"));
+    }
+
+    [Fact]
     public async Task RunAsync_CopiesRows_AndPublishesRowCountersOnTheCutoverMeter()
     {
         SqliteFile.Exec(_dir.File("app.db"), "CREATE TABLE items (id INTEGER PRIMARY KEY, qty TEXT)");

@@ -110,6 +110,12 @@ public static class Migrator
         foreach (var e in ctx.Entities.Where(e => !progress.ContainsKey(e.Name)))
         {
             var exists = await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false);
+            if (exists && ctx.Plan.IfExists != IfExistsPolicy.Replace && await ctx.Target.CountAsync(e.Target.Name, ct).ConfigureAwait(false) is > 0 and var rows)
+            {
+                // Preflight checks this on a fresh run; a run resumed after dying mid-schema must not append to someone else's rows either.
+                throw new CutoverException(ErrorCodes.TargetNotEmpty,
+                    $"target table '{e.Target.Name}' already holds {rows} rows; empty it, choose another target, or set if_exists: replace");
+            }
             if (exists && ctx.Plan.IfExists != IfExistsPolicy.Replace)
             {
                 ctx.Observer.Warn($"target table {e.Target.Name} exists and is empty; writing into it as it is");
