@@ -20,8 +20,18 @@ public static class RollbackRunner
             throw new CutoverException(ErrorCodes.NoRun, $"run {run.Id} was already rolled back; nothing to do");
         }
         var backups = (await state.BackupsAsync(ct).ConfigureAwait(false)).Where(b => b.RunId == run.Id).ToList();
-        var target = backups.FirstOrDefault(b => b.Role == BackupManager.TargetRole)
-            ?? throw new CutoverException(ErrorCodes.BackupMissing, $"run {run.Id} has no backup of the target (it stopped before the backup phase); nothing was written to roll back");
+        var target = backups.FirstOrDefault(b => b.Role == BackupManager.TargetRole);
+        if (target is null)
+        {
+            // The target backup is taken before the first write, so without one the run never wrote anything.
+            var nothing = $"nothing to restore: run {run.Id} stopped in {run.Phase}, before it wrote anything";
+            if (!dryRun)
+            {
+                await state.UpdateRunAsync(run with { Status = RunStatus.RolledBack, FinishedAt = ctx.Time.GetUtcNow() }, ct).ConfigureAwait(false);
+                await state.AuditAsync("rollback", nothing, ct).ConfigureAwait(false);
+            }
+            return [nothing];
+        }
         var sourceModified = await state.GetValueAsync(ControlKeys.SourceModified, ct).ConfigureAwait(false) == "true";
         var actions = new List<string>();
         // Check every backup before touching anything, so a bad backup never leaves a half-done rollback.

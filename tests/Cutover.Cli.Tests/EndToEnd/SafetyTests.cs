@@ -231,6 +231,22 @@ public sealed class SafetyTests : IDisposable
     }
 
     [Fact]
+    public void Rollback_OfARunStoppedInPreflight_SaysNothingWasWritten()
+    {
+        Db.Exec(Source, "CREATE TABLE loose (code TEXT PRIMARY KEY); INSERT INTO loose VALUES (NULL);");
+        _dir.Write("cutover.yaml", "name: loose\nsource: sqlite:./app.db\ntarget: sqlite:./app_v2.db\nentities:\n  - table: loose\n");
+        Assert.Equal(4, CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml").ExitCode);
+
+        var r = CutoverCli.Run(_dir.Path, "rollback", "cutover.yaml");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("nothing to restore", r.StdOut, StringComparison.Ordinal);
+        Assert.False(File.Exists(Target));
+        var status = JsonDocument.Parse(CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json").StdOut).RootElement;
+        Assert.Equal("rolled_back", status.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public void Rollback_WhenTargetDidNotExist_RemovesIt()
     {
         Db.CreateSample(Source, parents: 2, childrenPerParent: 1, logs: 1);
