@@ -52,7 +52,7 @@ public sealed class PlanLockTests : IDisposable
             return;
         }
         Directory.CreateDirectory(StateDir);
-        using var child = Process.Start(new ProcessStartInfo(FlockTool()!, [LockFile, "sleep", "60"]) { UseShellExecute = false })!;
+        using var child = Process.Start(new ProcessStartInfo(FlockTool()!, ["-o", LockFile, "sleep", "60"]) { UseShellExecute = false })!;
         try
         {
             for (var i = 0; i < 100 && TryLockFromChild() == 0; i++)

@@ -1,5 +1,5 @@
 using Cutover.Connectors;
-using Cutover.Sqlite.Tests.Conformance;
+using Cutover.Testing.Conformance;
 using Cutover.Sqlite.Tests.Support;
 using Cutover.Values;
 

@@ -1,7 +1,7 @@
 using Cutover.Connectors;
 using Cutover.Values;
 
-namespace Cutover.Sqlite.Tests.Conformance;
+namespace Cutover.Testing.Conformance;
 
 /// <summary>Reading: keyset paging, key filters, key checks.</summary>
 public abstract partial class TargetStoreConformance

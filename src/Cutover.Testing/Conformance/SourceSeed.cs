@@ -1,4 +1,4 @@
-namespace Cutover.Sqlite.Tests.Conformance;
+namespace Cutover.Testing.Conformance;
 
 /// <summary>
 /// How a conformance test wants its source built: <paramref name="Sql"/> runs verbatim (engine-neutral DDL the

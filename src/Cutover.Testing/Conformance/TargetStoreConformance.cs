@@ -2,7 +2,7 @@ using Cutover.Connectors;
 using Cutover.Schema;
 using Cutover.Values;
 
-namespace Cutover.Sqlite.Tests.Conformance;
+namespace Cutover.Testing.Conformance;
 
 /// <summary>
 /// Behaviour every connector must share, written only against <see cref="ISourceStore"/> and <see cref="ITargetStore"/>.

@@ -2,7 +2,7 @@ using Cutover.Connectors;
 using Cutover.Errors;
 using Cutover.Values;
 
-namespace Cutover.Sqlite.Tests.Conformance;
+namespace Cutover.Testing.Conformance;
 
 /// <summary>Writing: insert failures, all-or-nothing batches, upsert replays, deletes.</summary>
 public abstract partial class TargetStoreConformance

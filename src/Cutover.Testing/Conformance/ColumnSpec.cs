@@ -1,6 +1,6 @@
 using Cutover.Values;
 
-namespace Cutover.Sqlite.Tests.Conformance;
+namespace Cutover.Testing.Conformance;
 
 /// <summary>A column of a conformance table: its name and the kind of value it holds (mapped to a declared type per engine).</summary>
 public sealed record ColumnSpec(string Name, ValueKind Kind);
