@@ -1,9 +1,26 @@
 #!/usr/bin/env bash
 # Runs every test Cutover has. This is the README's test command and what .ci/run calls.
-# The SQLite tests need no server. Later connectors add their services here (start before, stop after).
+# The SQLite tests need no server; the PostgreSQL tests get a throwaway PostgreSQL 15
+# (scripts/services/postgres.sh), started here and stopped on exit, even on failure or Ctrl-C.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+
+echo "== services: throwaway PostgreSQL 15"
+# One env file per run, so two runs side by side (a worktree and a fresh clone) never share a server.
+CUTOVER_PG_ENV_FILE="$(mktemp "${TMPDIR:-/tmp}/cutover-test-pg.XXXXXX")"
+export CUTOVER_PG_ENV_FILE
+trap 'scripts/services/postgres.sh stop || true; rm -f "$CUTOVER_PG_ENV_FILE"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+if ! scripts/services/postgres.sh start >/dev/null; then
+  echo "== FAILED: PostgreSQL 15 could not start (see above); the PostgreSQL tests need it"
+  exit 1
+fi
+# shellcheck disable=SC1090
+. "$CUTOVER_PG_ENV_FILE"
+export CUTOVER_TEST_PG
+echo "PostgreSQL 15 on 127.0.0.1:$CUTOVER_PG_PORT (data in $CUTOVER_PG_DIR)"
 
 echo "== build (Release)"
 dotnet build Cutover.sln -c Release --nologo -v q -clp:ErrorsOnly -clp:NoSummary
