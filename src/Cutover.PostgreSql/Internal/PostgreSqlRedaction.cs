@@ -21,18 +21,19 @@ internal static class PostgreSqlRedaction
             }
         }
         var q = s.IndexOf('?', StringComparison.Ordinal);
-        if (q >= 0)
+        if (q < 0)
         {
-            var parts = s[(q + 1)..].Split('&');
-            for (var i = 0; i < parts.Length; i++)
-            {
-                if (parts[i].StartsWith("password=", StringComparison.OrdinalIgnoreCase))
-                {
-                    parts[i] = parts[i][..9] + "***";
-                }
-            }
-            s = s[..(q + 1)] + string.Join('&', parts);
+            return Redaction.Redact(s);
         }
-        return Redaction.Redact(s);
+        var parts = s[(q + 1)..].Split('&');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].StartsWith("password=", StringComparison.OrdinalIgnoreCase))
+            {
+                parts[i] = parts[i][..9] + "***";
+            }
+        }
+        // The shared key=value rule would swallow the parameters after a password; mask each one here.
+        return Redaction.Redact(s[..(q + 1)]) + string.Join('&', parts);
     }
 }
