@@ -93,12 +93,14 @@ internal static class PgValues
                 return ((double)l, null, null);
             case (NpgsqlDbType.Boolean, long l) when l is 0 or 1:
                 return (l == 1, null, null);
+            // numeric travels as text (docs/type-mapping.md, "Values on the wire"): decimal cannot hold 1e-300 or 1.7e308.
+            // PostgreSQL parses it; text that is not a number, or a value too wide for numeric(p,s), is rejected per row.
             case (NpgsqlDbType.Numeric, long l):
-                return ((decimal)l, null, null);
-            case (NpgsqlDbType.Numeric, double d) when double.IsFinite(d) && Math.Abs(d) < 7.9e28:
-                return ((decimal)d, null, null);
-            case (NpgsqlDbType.Numeric, string text) when decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var m):
-                return (m, null, null);
+                return (l.ToString(CultureInfo.InvariantCulture), null, null);
+            case (NpgsqlDbType.Numeric, double d):
+                return (d.ToString("R", CultureInfo.InvariantCulture), null, null);
+            case (NpgsqlDbType.Numeric, string text):
+                return (text, null, null);
         }
         return Fail(ErrorCodes.RowRejected, $"column \"{column}\" is {Describe(type)} and cannot hold the {KindOf(v)} value {Preview(v)}");
     }

@@ -2,6 +2,7 @@ using Cutover.Connectors;
 using Cutover.Errors;
 using Cutover.Schema;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Cutover.PostgreSql.Internal;
 
@@ -52,7 +53,8 @@ internal static class PostgreSqlBatchWriter
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
         try
         {
-            if (mode == WriteMode.Insert)
+            // Binary COPY would need numeric values as .NET decimal, which cannot hold every double; such tables use INSERT.
+            if (mode == WriteMode.Insert && columns.All(c => c.DbType != NpgsqlDbType.Numeric))
             {
                 await CopyAsync(conn, table, columns, rows, ct).ConfigureAwait(false);
             }
@@ -149,8 +151,9 @@ internal static class PostgreSqlBatchWriter
             for (var i = 0; i < columns.Count; i++)
             {
                 var name = "p" + p++;
-                cmd.Parameters.Add(new NpgsqlParameter(name, columns[i].DbType) { Value = row[i] ?? DBNull.Value });
-                names[i] = "@" + name;
+                var numeric = columns[i].DbType == NpgsqlDbType.Numeric;
+                cmd.Parameters.Add(new NpgsqlParameter(name, numeric ? NpgsqlDbType.Text : columns[i].DbType) { Value = row[i] ?? DBNull.Value });
+                names[i] = numeric ? $"@{name}::numeric" : "@" + name;
             }
             tuples.Add("(" + string.Join(", ", names) + ")");
         }

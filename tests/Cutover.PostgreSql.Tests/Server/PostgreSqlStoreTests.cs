@@ -186,4 +186,31 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         Assert.Equal(10L, await target.ScalarAsync("SELECT max(id) FROM parent", CancellationToken.None));
         Assert.Equal(0L, await target.CountForeignKeyViolationsAsync("child", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task WriteBatch_NumericAndBoolean_ExactValuesAndPerRowRejects()
+    {
+        var table = Table("nums", new("k", "INTEGER", true, null), new("n", "NUMERIC", false, null), new("p", "DECIMAL(5,2)", false, null), new("b", "BOOLEAN", false, "1"));
+        var target = await TargetAsync();
+        await target.CreateTableAsync(table, false, CancellationToken.None);
+
+        var result = await target.WriteBatchAsync(table,
+            [[1L, 1e-300, 1.25, 1L], [2L, long.MaxValue, "12.5", 0L], [3L, 1.7976931348623157e308, null, null], [4L, "abc", null, null], [5L, null, 12345.0, null], [6L, null, null, 2L]],
+            WriteMode.Insert, false, CancellationToken.None);
+
+        Assert.Equal(3, result.Written);
+        Assert.Equal([(3, ErrorCodes.RowRejected), (4, ErrorCodes.RowRejected), (5, ErrorCodes.RowRejected)], result.Failures.Select(f => (f.Index, f.Code)));
+        var rows = new List<object?[]>();
+        await foreach (var r in target.ReadAsync(new ReadRequest("nums", ["k", "n", "p", "b"], ["k"], false), CancellationToken.None))
+        {
+            rows.Add(r);
+        }
+        Assert.Equal("true", await ScalarTextAsync("SELECT (n = 1e-300)::text FROM nums WHERE k = 1"));
+        Assert.Equal<object?>([1L, "1.25", 1L], [rows[0][0], rows[0][2], rows[0][3]]);
+        Assert.Equal<object?>([2L, "9223372036854775807", "12.50", 0L], rows[1]);
+        Assert.Equal("true", await ScalarTextAsync("SELECT (n = 1.7976931348623157e308)::text FROM nums WHERE k = 3"));
+        Assert.Contains("DEFAULT true", target.DescribeCreate(table), StringComparison.Ordinal);
+    }
+
+    private async Task<string?> ScalarTextAsync(string sql) => (string?)await (await SourceAsync()).ScalarAsync(sql, CancellationToken.None);
 }
