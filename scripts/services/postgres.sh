@@ -86,7 +86,7 @@ start() {
 
   local sqlpw="${password//\'/\'\'}"
   if ! as_pg psql -q -X -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres >/dev/null 2>"$dir/psql.log" <<SQL
-CREATE ROLE $role LOGIN PASSWORD '$sqlpw';
+CREATE ROLE $role LOGIN CREATEDB PASSWORD '$sqlpw';
 CREATE DATABASE $database OWNER $role;
 SQL
   then

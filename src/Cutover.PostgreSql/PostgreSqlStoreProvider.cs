@@ -1,24 +1,21 @@
 using Cutover.Connectors;
-using Cutover.Errors;
 using Cutover.PostgreSql.Internal;
 
 namespace Cutover.PostgreSql;
 
 /// <summary>
-/// Opens <c>postgres://</c> and <c>postgresql://</c> stores. Groundwork only: it recognises and redacts
-/// PostgreSQL URIs; opening a store is not supported yet and says so.
+/// Opens <c>postgres://</c> and <c>postgresql://</c> stores. Sources (and read-only targets) are opened with
+/// default_transaction_read_only=on, so Cutover cannot write to them. Not registered in the CLI yet.
 /// </summary>
 public sealed class PostgreSqlStoreProvider : IStoreProvider
 {
-    internal const string NotYet = "PostgreSQL stores are not supported yet (coming with issue 3); use sqlite:PATH";
-
     public bool Handles(string uri) => PostgreSqlUri.IsPostgreSql(uri);
 
     public string Redact(string uri) => PostgreSqlRedaction.Redact(uri);
 
-    public Task<ISourceStore> OpenSourceAsync(string uri, string baseDirectory, CancellationToken ct) =>
-        throw new CutoverException(ErrorCodes.PlanInvalid, NotYet);
+    public async Task<ISourceStore> OpenSourceAsync(string uri, string baseDirectory, CancellationToken ct) =>
+        await PostgreSqlStore.OpenAsync(uri, Redact(uri), "source", readOnly: true, ct).ConfigureAwait(false);
 
-    public Task<ITargetStore> OpenTargetAsync(string uri, string baseDirectory, bool readOnly, CancellationToken ct) =>
-        throw new CutoverException(ErrorCodes.PlanInvalid, NotYet);
+    public async Task<ITargetStore> OpenTargetAsync(string uri, string baseDirectory, bool readOnly, CancellationToken ct) =>
+        await PostgreSqlStore.OpenAsync(uri, Redact(uri), "target", readOnly, ct).ConfigureAwait(false);
 }

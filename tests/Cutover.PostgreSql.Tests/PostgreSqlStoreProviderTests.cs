@@ -36,19 +36,20 @@ public class PostgreSqlStoreProviderTests
     }
 
     [Fact]
-    public async Task OpenSourceAsync_AnyUri_SaysNotSupportedYet()
+    public async Task OpenSourceAsync_NothingListening_SourceUnreachableTransientWithoutPassword()
     {
-        var ex = await Assert.ThrowsAsync<CutoverException>(() => _provider.OpenSourceAsync("postgres://app:hunter2@host/db", ".", default));
-        Assert.Equal(ErrorCodes.PlanInvalid, ex.Code);
-        Assert.Contains("not supported yet", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("hunter2", ex.Message, StringComparison.Ordinal);
+        var ex = await Assert.ThrowsAsync<CutoverException>(() => _provider.OpenSourceAsync("postgres://app:hunter2@127.0.0.1:1/db", ".", default));
+        Assert.Equal(ErrorCodes.SourceUnreachable, ex.Code);
+        Assert.True(ex.IsTransient);
+        Assert.Contains("postgres://app:***@127.0.0.1:1/db", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task OpenTargetAsync_AnyUri_SaysNotSupportedYet()
+    public async Task OpenTargetAsync_NothingListening_TargetUnreachable()
     {
-        var ex = await Assert.ThrowsAsync<CutoverException>(() => _provider.OpenTargetAsync("postgres://app:hunter2@host/db", ".", false, default));
-        Assert.Equal(ErrorCodes.PlanInvalid, ex.Code);
-        Assert.Contains("use sqlite:PATH", ex.Message, StringComparison.Ordinal);
+        var ex = await Assert.ThrowsAsync<CutoverException>(() => _provider.OpenTargetAsync("postgres://app:hunter2@127.0.0.1:1/db", ".", false, default));
+        Assert.Equal(ErrorCodes.TargetUnreachable, ex.Code);
+        Assert.DoesNotContain("hunter2", ex.ToString(), StringComparison.Ordinal);
     }
 }

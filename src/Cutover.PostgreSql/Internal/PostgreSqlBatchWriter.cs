@@ -1,0 +1,177 @@
+using Cutover.Connectors;
+using Cutover.Errors;
+using Cutover.Schema;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Cutover.PostgreSql.Internal;
+
+/// <summary>
+/// Writes one batch in one transaction. Inserts go through binary COPY; upserts through multi-row
+/// INSERT ... ON CONFLICT. When the fast path fails (a constraint, a bad value) the transaction is rolled back
+/// and the batch is re-run row by row, each row under its own SAVEPOINT, so every bad row is reported alone
+/// and the rest commit.
+/// </summary>
+internal static class PostgreSqlBatchWriter
+{
+    public static async Task<WriteResult> WriteAsync(NpgsqlConnection conn, TargetTable table, IReadOnlyList<PgColumn> columns,
+        IReadOnlyList<object?[]> rows, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return new WriteResult(0, []);
+        }
+        // Values PostgreSQL cannot hold are found before any SQL runs.
+        var converted = new object?[rows.Count][];
+        var rejected = new RowFailure?[rows.Count];
+        var anyRejected = false;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            converted[r] = new object?[columns.Count];
+            for (var i = 0; i < columns.Count; i++)
+            {
+                var (value, code, error) = PgValues.Convert(columns[i].Name, columns[i].DbType, rows[r][i]);
+                if (code is not null)
+                {
+                    rejected[r] = new RowFailure(r, code, error!);
+                    anyRejected = true;
+                    break;
+                }
+                converted[r][i] = value;
+            }
+        }
+        if (!anyRejected && await TryFastAsync(conn, table, columns, converted, mode, ct).ConfigureAwait(false))
+        {
+            return new WriteResult(rows.Count, []);
+        }
+        return await RowByRowAsync(conn, table, columns, converted, rejected, mode, stopOnFirstFailure, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> TryFastAsync(NpgsqlConnection conn, TargetTable table, IReadOnlyList<PgColumn> columns,
+        object?[][] rows, WriteMode mode, CancellationToken ct)
+    {
+        await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            // Binary COPY would need numeric values as .NET decimal, which cannot hold every double; such tables use INSERT.
+            if (mode == WriteMode.Insert && columns.All(c => c.DbType != NpgsqlDbType.Numeric))
+            {
+                await CopyAsync(conn, table, columns, rows, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                var perStatement = Math.Max(1, Math.Min(500, 30_000 / Math.Max(1, columns.Count)));
+                foreach (var chunk in rows.Chunk(perStatement))
+                {
+                    await using var cmd = Statement(conn, table, columns, chunk, mode);
+                    cmd.Transaction = tx;
+                    await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+            }
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (PostgresException ex) when (IsRowsFault(ex))
+        {
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection conn, TargetTable table, IReadOnlyList<PgColumn> columns, object?[][] rows, CancellationToken ct)
+    {
+        var sql = $"COPY {PgSql.Quote(table.Name)} ({PgSql.QuoteList(columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)";
+        await using var importer = await conn.BeginBinaryImportAsync(sql, ct).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(ct).ConfigureAwait(false);
+            for (var i = 0; i < columns.Count; i++)
+            {
+                if (row[i] is null)
+                {
+                    await importer.WriteNullAsync(ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await importer.WriteAsync(row[i], columns[i].DbType, ct).ConfigureAwait(false);
+                }
+            }
+        }
+        await importer.CompleteAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async Task<WriteResult> RowByRowAsync(NpgsqlConnection conn, TargetTable table, IReadOnlyList<PgColumn> columns,
+        object?[][] rows, RowFailure?[] rejected, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct)
+    {
+        var failures = new List<RowFailure>();
+        var written = 0;
+        await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var failure = rejected[r];
+            if (failure is null)
+            {
+                await tx.SaveAsync("cutover_row", ct).ConfigureAwait(false);
+                try
+                {
+                    await using var cmd = Statement(conn, table, columns, [rows[r]], mode);
+                    cmd.Transaction = tx;
+                    await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    await tx.ReleaseAsync("cutover_row", ct).ConfigureAwait(false);
+                    written++;
+                    continue;
+                }
+                catch (PostgresException ex) when (IsRowsFault(ex))
+                {
+                    await tx.RollbackAsync("cutover_row", ct).ConfigureAwait(false);
+                    var code = ex.SqlState.StartsWith("23", StringComparison.Ordinal) ? ErrorCodes.ConstraintViolation : ErrorCodes.RowRejected;
+                    failure = new RowFailure(r, code, ex.MessageText + (ex.Detail is { Length: > 0 } d ? " (" + d + ")" : ""));
+                }
+            }
+            failures.Add(failure);
+            if (stopOnFirstFailure)
+            {
+                await tx.RollbackAsync(ct).ConfigureAwait(false);
+                return new WriteResult(0, failures);
+            }
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return new WriteResult(written, failures);
+    }
+
+    /// <summary>INSERT (or upsert) of <paramref name="rows"/> with every value bound with its column's type.</summary>
+    private static NpgsqlCommand Statement(NpgsqlConnection conn, TargetTable table, IReadOnlyList<PgColumn> columns, IReadOnlyList<object?[]> rows, WriteMode mode)
+    {
+        var cmd = conn.CreateCommand();
+        var tuples = new List<string>(rows.Count);
+        var p = 0;
+        foreach (var row in rows)
+        {
+            var names = new string[columns.Count];
+            for (var i = 0; i < columns.Count; i++)
+            {
+                var name = "p" + p++;
+                var numeric = columns[i].DbType == NpgsqlDbType.Numeric;
+                cmd.Parameters.Add(new NpgsqlParameter(name, numeric ? NpgsqlDbType.Text : columns[i].DbType) { Value = row[i] ?? DBNull.Value });
+                names[i] = numeric ? $"@{name}::numeric" : "@" + name;
+            }
+            tuples.Add("(" + string.Join(", ", names) + ")");
+        }
+        var sql = $"INSERT INTO {PgSql.Quote(table.Name)} ({PgSql.QuoteList(columns.Select(c => c.Name))}) VALUES {string.Join(", ", tuples)}";
+        if (mode == WriteMode.Upsert && table.Key.Count > 0)
+        {
+            var keySet = new HashSet<string>(table.Key, StringComparer.Ordinal);
+            var updates = columns.Where(c => !keySet.Contains(c.Name)).Select(c => $"{PgSql.Quote(c.Name)} = EXCLUDED.{PgSql.Quote(c.Name)}").ToList();
+            sql += $" ON CONFLICT ({PgSql.QuoteList(table.Key)}) " + (updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates));
+        }
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    /// <summary>
+    /// True when the rows are at fault (constraints, bad data), so retrying row by row finds them. Connection loss,
+    /// disk full, serialization failures and server errors are not: they fail the batch, which is retried whole.
+    /// </summary>
+    private static bool IsRowsFault(PostgresException ex) =>
+        ex.SqlState[..2] is not ("08" or "40" or "53" or "54" or "57" or "58" or "XX" or "42" or "25");
+}

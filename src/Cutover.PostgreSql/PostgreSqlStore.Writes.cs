@@ -1,0 +1,147 @@
+using Cutover.Connectors;
+using Cutover.Errors;
+using Cutover.PostgreSql.Internal;
+using Cutover.Schema;
+using Npgsql;
+
+namespace Cutover.PostgreSql;
+
+/// <summary>Creating tables, writing batches, deleting keys, finishing sequences.</summary>
+internal sealed partial class PostgreSqlStore
+{
+    private NpgsqlConnection WriteConn
+    {
+        get
+        {
+            if (_readOnly)
+            {
+                throw new InvalidOperationException($"{_role} was opened read-only; this is a bug in Cutover");
+            }
+            return _conn;
+        }
+    }
+
+    /// <summary>Writable means: not a standby, and the role may create tables in the current schema (TEMP tables are not enough).</summary>
+    public async Task CheckWritableAsync(CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT current_schema(), current_schema() IS NOT NULL AND has_schema_privilege(current_schema(), 'CREATE'), pg_is_in_recovery()", _conn);
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await r.ReadAsync(ct).ConfigureAwait(false);
+        if (r.IsDBNull(0))
+        {
+            throw new CutoverException(ErrorCodes.TargetNotWritable, $"target {Display} has no schema on its search_path to create tables in");
+        }
+        var schema = r.GetString(0);
+        if (r.GetBoolean(2))
+        {
+            throw new CutoverException(ErrorCodes.TargetNotWritable, $"target {Display} is a read-only standby; point target: at the primary");
+        }
+        if (!r.GetBoolean(1))
+        {
+            throw new CutoverException(ErrorCodes.TargetNotWritable,
+                $"the role of target {Display} cannot create tables in schema {schema}; GRANT CREATE ON SCHEMA {PgSql.Quote(schema)} to it");
+        }
+    }
+
+    public async Task<bool> TableExistsAsync(string table, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                           WHERE n.nspname = current_schema() AND c.relname = @t AND c.relkind IN ('r', 'p'))
+            """, _conn);
+        cmd.Parameters.AddWithValue("t", table);
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    public string DescribeCreate(TargetTable table) => PostgreSqlDdl.CreateTable(table);
+
+    public async Task CreateTableAsync(TargetTable table, bool replace, CancellationToken ct)
+    {
+        var ddl = PostgreSqlDdl.CreateTable(table);
+        await using var tx = await WriteConn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand("", _conn, tx);
+        if (replace)
+        {
+            cmd.CommandText = $"DROP TABLE IF EXISTS {PgSql.Quote(table.Name)}";
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        cmd.CommandText = ddl;
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        _columnTypes.Remove(table.Name);
+    }
+
+    /// <summary>Foreign keys and secondary indexes, added after the copy. An existing one (a resumed run) is left as it is.</summary>
+    public async Task CreateIndexesAsync(TargetTable table, CancellationToken ct)
+    {
+        foreach (var (name, isConstraint, sql) in PostgreSqlDdl.CreateIndexes(table))
+        {
+            await using var cmd = new NpgsqlCommand("", WriteConn);
+            if (isConstraint)
+            {
+                cmd.CommandText = """
+                    SELECT EXISTS (SELECT 1 FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                                   WHERE n.nspname = current_schema() AND c.relname = @t AND con.conname = @n)
+                    """;
+                cmd.Parameters.AddWithValue("t", table.Name);
+                cmd.Parameters.AddWithValue("n", name);
+                if ((bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
+                {
+                    continue;
+                }
+                cmd.Parameters.Clear();
+            }
+            cmd.CommandText = sql;
+            try
+            {
+                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
+            {
+                throw new CutoverException(ErrorCodes.ConstraintViolation,
+                    $"{(isConstraint ? "foreign key" : "unique index")} {name} on {table.Name} cannot be added: {ex.MessageText}{(ex.Detail is { Length: > 0 } d ? " (" + d + ")" : "")}");
+            }
+        }
+    }
+
+    public Task<WriteResult> WriteBatchAsync(TargetTable table, IReadOnlyList<object?[]> rows, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct) =>
+        PostgreSqlBatchWriter.WriteAsync(WriteConn, table, PostgreSqlDdl.Columns(table), rows, mode, stopOnFirstFailure, ct);
+
+    /// <summary>
+    /// Always 0: foreign keys are added after the copy by <see cref="CreateIndexesAsync"/>, and PostgreSQL checks every
+    /// existing row when it adds one, so a violation fails that step instead of being counted here.
+    /// </summary>
+    public Task<long> CountForeignKeyViolationsAsync(string table, CancellationToken ct) => Task.FromResult(0L);
+
+    public async Task DeleteKeysAsync(TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys, CancellationToken ct)
+    {
+        foreach (var chunk in keys.Chunk(KeysPerStatement))
+        {
+            await using var cmd = WriteConn.CreateCommand();
+            cmd.CommandText = $"DELETE FROM {PgSql.Quote(table.Name)} WHERE {PgSql.InKeys(table.Key, cmd, chunk)}";
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Identity and serial key columns continue after the highest copied key.</summary>
+    public async Task FinishTableAsync(TargetTable table, ISourceStore source, string sourceTable, CancellationToken ct)
+    {
+        foreach (var key in table.Key)
+        {
+            await using var cmd = new NpgsqlCommand(
+                "SELECT pg_get_serial_sequence(quote_ident(current_schema()) || '.' || quote_ident(@t), @c)", WriteConn);
+            cmd.Parameters.AddWithValue("t", table.Name);
+            cmd.Parameters.AddWithValue("c", key);
+            if (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is not string sequence)
+            {
+                continue;
+            }
+            cmd.Parameters.Clear();
+            cmd.CommandText = $"SELECT setval(@s::regclass, m) FROM (SELECT max({PgSql.Quote(key)}) AS m FROM {PgSql.Quote(table.Name)}) x WHERE m IS NOT NULL";
+            cmd.Parameters.AddWithValue("s", sequence);
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+}

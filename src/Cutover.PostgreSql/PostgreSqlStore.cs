@@ -1,0 +1,230 @@
+using System.Runtime.CompilerServices;
+using Cutover.Connectors;
+using Cutover.Errors;
+using Cutover.PostgreSql.Internal;
+using Cutover.Schema;
+using Npgsql;
+
+namespace Cutover.PostgreSql;
+
+/// <summary>
+/// A PostgreSQL database as a source or a target: one connection, working in the current schema (the first on
+/// search_path). Sources and read-only targets are opened with default_transaction_read_only=on, so they cannot write.
+/// </summary>
+internal sealed partial class PostgreSqlStore : ITargetStore
+{
+    private const int Page = 10_000;
+    private const int KeysPerStatement = 500;
+
+    private readonly string _role;
+    private readonly bool _readOnly;
+    private readonly NpgsqlConnection _conn;
+    private readonly Dictionary<string, Dictionary<string, string>> _columnTypes = new(StringComparer.Ordinal);
+
+    private PostgreSqlStore(NpgsqlConnection conn, string display, string role, bool readOnly)
+    {
+        _conn = conn;
+        Display = display;
+        _role = role;
+        _readOnly = readOnly;
+    }
+
+    public string Display { get; }
+
+    /// <summary>The database was connected to, so it exists (a missing database fails to open).</summary>
+    public bool Exists => true;
+
+    /// <summary>Opens the one connection the store uses. Errors name the URI redacted, never the password.</summary>
+    public static async Task<PostgreSqlStore> OpenAsync(string uri, string display, string role, bool readOnly, CancellationToken ct)
+    {
+        var b = PostgreSqlUri.Parse(uri);
+        b.Pooling = false;
+        b.Enlist = false;
+        b.ApplicationName ??= "cutover";
+        if (readOnly)
+        {
+            b.Options = "-c default_transaction_read_only=on";
+        }
+        var conn = new NpgsqlConnection(b.ConnectionString);
+        try
+        {
+            await conn.OpenAsync(ct).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            await conn.DisposeAsync().ConfigureAwait(false);
+            var code = role == "source" ? ErrorCodes.SourceUnreachable : ErrorCodes.TargetUnreachable;
+            var transient = ex is not PostgresException pg || pg.SqlState is "57P03" or "53300" or "08006" or "08001";
+            var reason = ex is PostgresException p ? p.MessageText : ex.Message;
+            if (!string.IsNullOrEmpty(b.Password))
+            {
+                reason = reason.Replace(b.Password, "***", StringComparison.Ordinal);
+            }
+            throw new CutoverException(code, $"cannot connect to {role} {display}: {Redaction.Redact(reason)}", transient);
+        }
+        return new PostgreSqlStore(conn, display, role, readOnly);
+    }
+
+    public Task<DatabaseSchema> InspectAsync(CancellationToken ct) => PostgreSqlInspector.InspectAsync(_conn, ct);
+
+    public async Task<long> CountAsync(string table, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT COUNT(*) FROM {PgSql.Quote(table)}", _conn);
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    public async IAsyncEnumerable<object?[]> ReadAsync(ReadRequest request, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (request.KeyIsRowid)
+        {
+            throw new CutoverException(ErrorCodes.UnsupportedSchema, $"PostgreSQL tables have no rowid; {request.Table} needs a key");
+        }
+        var types = await ColumnTypesAsync(request.Table, ct).ConfigureAwait(false);
+        var select = string.Join(", ", request.Columns.Select(c => PgValues.SelectExpr(c, TypeOf(types, c))));
+        var from = PgSql.Quote(request.Table);
+        var order = PgSql.QuoteList(request.Key);
+        if (request.Keys is not null)
+        {
+            foreach (var chunk in request.Keys.Chunk(KeysPerStatement))
+            {
+                await using var cmd = _conn.CreateCommand();
+                var where = PgSql.InKeys(request.Key, cmd, chunk);
+                cmd.CommandText = $"SELECT {select} FROM {from} WHERE {where} ORDER BY {order}";
+                foreach (var row in await ReadAllAsync(cmd, request.Columns.Count, ct).ConfigureAwait(false))
+                {
+                    yield return row;
+                }
+            }
+            yield break;
+        }
+        // Keyset pages: each page is its own short statement, so a live source is never held in one long read.
+        var keyIdx = request.Key.Select(k => IndexOf(request.Columns, k)).ToArray();
+        var after = request.After;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            await using var cmd = _conn.CreateCommand();
+            var where = after is null ? "" : " WHERE " + PgSql.After(request.Key, cmd, after);
+            cmd.CommandText = $"SELECT {select} FROM {from}{where} ORDER BY {order} LIMIT {Page}";
+            var rows = await ReadAllAsync(cmd, request.Columns.Count, ct).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+            if (rows.Count < Page || request.Key.Count == 0)
+            {
+                yield break;
+            }
+            var last = rows[^1];
+            after = keyIdx.Select(i => last[i]).ToArray();
+        }
+    }
+
+    private static string? TypeOf(Dictionary<string, string> types, string column) =>
+        types.TryGetValue(column, out var t) ? t : types.FirstOrDefault(p => string.Equals(p.Key, column, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>Column name → type name (the base type for a domain), so reads know which columns to select as text.</summary>
+    private async Task<Dictionary<string, string>> ColumnTypesAsync(string table, CancellationToken ct)
+    {
+        if (_columnTypes.TryGetValue(table, out var cached))
+        {
+            return cached;
+        }
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT a.attname, CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
+            WHERE n.nspname = current_schema() AND c.relname = @t AND a.attnum > 0 AND NOT a.attisdropped
+            """, _conn);
+        cmd.Parameters.AddWithValue("t", table);
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                types[r.GetString(0)] = r.GetString(1);
+            }
+        }
+        if (types.Count == 0)
+        {
+            throw new CutoverException(ErrorCodes.TableNotFound, $"table {table} does not exist in {_role} {Display}");
+        }
+        _columnTypes[table] = types;
+        return types;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> columns, string name)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (string.Equals(columns[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        throw new CutoverException(ErrorCodes.ColumnNotFound, $"key column '{name}' is not among the columns read");
+    }
+
+    private static async Task<List<object?[]>> ReadAllAsync(NpgsqlCommand cmd, int width, CancellationToken ct)
+    {
+        var rows = new List<object?[]>();
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var row = new object?[width];
+            for (var i = 0; i < width; i++)
+            {
+                row[i] = PgValues.Read(r, i);
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    public async Task<(long NullKeys, long DuplicateKeys)> CheckKeysAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, CancellationToken ct)
+    {
+        if (keyIsRowid || key.Count == 0)
+        {
+            return (0, 0);
+        }
+        var q = PgSql.Quote(table);
+        await using var cmd = new NpgsqlCommand($"SELECT COUNT(*) FROM {q} WHERE {string.Join(" OR ", key.Select(k => PgSql.Quote(k) + " IS NULL"))}", _conn);
+        var nulls = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        cmd.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM {q} GROUP BY {PgSql.QuoteList(key)} HAVING COUNT(*) > 1) d";
+        var dups = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        return (nulls, dups);
+    }
+
+    /// <summary>Total size (heap, indexes, TOAST) of the tables in the current schema.</summary>
+    public async Task<long> SizeBytesAsync(CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm', 'p')
+            """, _conn);
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>PostgreSQL does not say how much disk its server has left.</summary>
+    public Task<long?> FreeBytesAsync(CancellationToken ct) => Task.FromResult<long?>(null);
+
+    public async Task<object?> ScalarAsync(string sql, CancellationToken ct)
+    {
+        // Inside a transaction that is always rolled back: a user's check query cannot change the data it checks.
+        await using var tx = await _conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await using var cmd = new NpgsqlCommand(sql, _conn, tx);
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await r.ReadAsync(ct).ConfigureAwait(false) && r.FieldCount > 0 ? PgValues.Read(r, 0) : null;
+        }
+        finally
+        {
+            await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _conn.DisposeAsync();
+}
