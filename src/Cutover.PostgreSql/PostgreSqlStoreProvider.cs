@@ -5,7 +5,7 @@ namespace Cutover.PostgreSql;
 
 /// <summary>
 /// Opens <c>postgres://</c> and <c>postgresql://</c> stores. Sources (and read-only targets) are opened with
-/// default_transaction_read_only=on, so Cutover cannot write to them. Not registered in the CLI yet.
+/// default_transaction_read_only=on, so Cutover cannot write to them.
 /// </summary>
 public sealed class PostgreSqlStoreProvider : IStoreProvider
 {

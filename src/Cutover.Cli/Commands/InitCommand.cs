@@ -11,8 +11,8 @@ internal static class InitCommand
 
     public static Command Build()
     {
-        var source = new Option<string>("--source") { Description = "Source store, e.g. sqlite:app.db", Required = true };
-        var target = new Option<string>("--target") { Description = "Target store, e.g. sqlite:app_v2.db", Required = true };
+        var source = new Option<string>("--source") { Description = "Source store, e.g. sqlite:app.db or postgres://user:password@host/db", Required = true };
+        var target = new Option<string>("--target") { Description = "Target store, e.g. sqlite:app_v2.db or postgres://user:password@host/db", Required = true };
         var name = new Option<string?>("--name") { Description = "Plan name (default: from the source file name)" };
         var cmd = new Command("init", "Print a starter plan (YAML) for the source: every table, its key, columns and references, parents first.")
         {
@@ -25,6 +25,7 @@ internal static class InitCommand
     public static Task<int> RunAsync(Options o, CancellationToken ct) => CliRuntime.GuardAsync("init", json: false, async () =>
     {
         var cwd = Directory.GetCurrentDirectory();
+        CliRuntime.RememberStores(o.Source, o.Target);
         await using var source = await CliRuntime.Registry.For(o.Source, "source").OpenSourceAsync(o.Source, cwd, ct).ConfigureAwait(false);
         var schema = await source.InspectAsync(ct).ConfigureAwait(false);
         var name = o.Name ?? DefaultName(o.Source);

@@ -3,6 +3,7 @@ using Cutover.Connectors;
 using Cutover.Errors;
 using Cutover.Migration;
 using Cutover.Plan;
+using Cutover.PostgreSql;
 using Cutover.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,75 @@ namespace Cutover.Cli.Infrastructure;
 /// <summary>What every command shares: the connectors, plan loading, opening stores, one-line errors.</summary>
 internal static class CliRuntime
 {
-    public static readonly StoreRegistry Registry = new([new SqliteStoreProvider()]);
+    public static readonly StoreRegistry Registry = new([new SqliteStoreProvider(), new PostgreSqlStoreProvider()]);
+
+    private static readonly List<(string Secret, string Mask)> Secrets = [];
+
+    /// <summary>
+    /// Remembers the store URIs of this command (plan source/target/state, init options), so <see cref="Redact"/> can
+    /// mask them, and their passwords URL-encoded and decoded, wherever they turn up in text.
+    /// </summary>
+    public static void RememberStores(params string?[] uris)
+    {
+        lock (Secrets)
+        {
+            foreach (var uri in uris)
+            {
+                if (string.IsNullOrEmpty(uri))
+                {
+                    continue;
+                }
+                var masked = Registry.Redact(uri);
+                if (masked != uri)
+                {
+                    Secrets.Add((uri, masked));
+                }
+                if (PasswordOf(uri) is { } encoded)
+                {
+                    Secrets.Add((encoded, "***"));
+                    var decoded = Uri.UnescapeDataString(encoded);
+                    if (decoded != encoded)
+                    {
+                        Secrets.Add((decoded, "***"));
+                    }
+                }
+            }
+            // Longest first, so a whole URI is masked before a password inside it.
+            Secrets.Sort((a, b) => b.Secret.Length.CompareTo(a.Secret.Length));
+        }
+    }
+
+    /// <summary>The password part of <c>scheme://user:password@host</c> (up to the last '@'), or null.</summary>
+    private static string? PasswordOf(string uri)
+    {
+        var start = uri.IndexOf("://", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+        var colon = uri.IndexOf(':', start + 3);
+        var at = uri.LastIndexOf('@');
+        if (colon < 0 || at < colon)
+        {
+            return null;
+        }
+        var password = uri[(colon + 1)..at];
+        // Masking a one- or two-character password everywhere would garble every message; those are masked by the URI rules.
+        return password.Length >= 3 ? password : null;
+    }
+
+    /// <summary>Masks every remembered store secret, then the generic URI and key=value password patterns.</summary>
+    public static string Redact(string text)
+    {
+        lock (Secrets)
+        {
+            foreach (var (secret, mask) in Secrets)
+            {
+                text = text.Replace(secret, mask, StringComparison.Ordinal);
+            }
+        }
+        return Redaction.Redact(text);
+    }
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -47,14 +116,14 @@ internal static class CliRuntime
         catch (Exception ex)
         {
             FileLog.Crash(ex);
-            Fail(command, json, ErrorCodes.Internal, $"{ex.GetType().Name}: {Redaction.Redact(ex.Message.Split('\n')[0])}{FileLog.Hint}", []);
+            Fail(command, json, ErrorCodes.Internal, $"{ex.GetType().Name}: {Redact(ex.Message.Split('\n')[0])}{FileLog.Hint}", []);
             return ExitCodes.InternalError;
         }
     }
 
     public static void Fail(string command, bool json, string code, string message, IReadOnlyList<string> details)
     {
-        message = Redaction.Redact(message);
+        message = Redact(message);
         if (json)
         {
             WriteJson(new { error = new { code, message, details }, exit_code = ExitCodes.For(code) });
@@ -64,7 +133,7 @@ internal static class CliRuntime
         {
             foreach (var d in details)
             {
-                Console.Error.WriteLine("  " + Redaction.Redact(d));
+                Console.Error.WriteLine("  " + Redact(d));
             }
         }
     }
@@ -72,6 +141,7 @@ internal static class CliRuntime
     public static MigrationPlan LoadPlan(string path)
     {
         var plan = PlanLoader.Load(path);
+        RememberStores(plan.Source, plan.Target, plan.State);
         FileLog.Attach(plan.StateDirectory);
         return plan;
     }

@@ -30,7 +30,7 @@ internal static class FileLog
         }
         try
         {
-            File.AppendAllText(_path, $"{DateTimeOffset.UtcNow:O} {level,-5} {category}: {Connectors.Redaction.Redact(message)}\n");
+            File.AppendAllText(_path, $"{DateTimeOffset.UtcNow:O} {level,-5} {category}: {CliRuntime.Redact(message)}\n");
         }
         catch (IOException)
         {

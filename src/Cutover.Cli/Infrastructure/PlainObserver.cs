@@ -9,7 +9,7 @@ internal sealed class PlainObserver(TextWriter writer) : IMigrationObserver
 {
     private readonly Dictionary<string, (long Total, long Start, Stopwatch Clock, TimeSpan Last)> _entities = [];
 
-    private void Line(string text) => writer.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss} {text}");
+    private void Line(string text) => writer.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss} {CliRuntime.Redact(text)}");
 
     public void Phase(string phase, string detail) => Line($"phase {phase}: {detail}");
 

@@ -44,7 +44,7 @@ internal sealed class ProgressObserver(ProgressContext progress) : IMigrationObs
 
     public void Info(string message) => AnsiConsole.MarkupLineInterpolated($"{message}");
 
-    public void Warn(string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+    public void Warn(string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {CliRuntime.Redact(message)}");
 
     /// <summary>Runs <paramref name="body"/> under live progress bars.</summary>
     public static Task<T> RunAsync<T>(Func<IMigrationObserver, Task<T>> body) =>

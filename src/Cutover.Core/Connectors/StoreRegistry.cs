@@ -10,7 +10,7 @@ public sealed class StoreRegistry(IEnumerable<IStoreProvider> providers)
     public IStoreProvider For(string uri, string role) =>
         _providers.FirstOrDefault(p => p.Handles(uri))
         ?? throw new CutoverException(ErrorCodes.PlanInvalid,
-            $"{role}: no connector understands '{Redact(uri)}'; use sqlite:PATH");
+            $"{role}: no connector understands '{Redact(uri)}'; use sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE");
 
     public bool IsKnown(string uri) => _providers.Any(p => p.Handles(uri));
 

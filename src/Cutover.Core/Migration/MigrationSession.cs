@@ -22,11 +22,11 @@ public static class MigrationSession
         var errors = new List<PlanError>();
         if (!registry.IsKnown(plan.Source))
         {
-            errors.Add(new PlanError(plan.SourceAt, $"source '{registry.Redact(plan.Source)}' is not a store Cutover knows", "write source: sqlite:./app.db"));
+            errors.Add(new PlanError(plan.SourceAt, $"source '{registry.Redact(plan.Source)}' is not a store Cutover knows", "write source: sqlite:./app.db or postgres://USER:PASSWORD@HOST:PORT/DATABASE"));
         }
         if (!registry.IsKnown(plan.Target))
         {
-            errors.Add(new PlanError(plan.TargetAt, $"target '{registry.Redact(plan.Target)}' is not a store Cutover knows", "write target: sqlite:./app_v2.db"));
+            errors.Add(new PlanError(plan.TargetAt, $"target '{registry.Redact(plan.Target)}' is not a store Cutover knows", "write target: sqlite:./app_v2.db or postgres://USER:PASSWORD@HOST:PORT/DATABASE"));
         }
         if (errors.Count > 0)
         {
