@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using Cutover.Cli.Tests.Support;
+
+namespace Cutover.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// The real CLI against the throwaway PostgreSQL 15 (scripts/test.sh): SQLite to PostgreSQL and back, kill -9 and
+/// resume, dry runs, and no password in any output. Each test works in a database of its own, dropped afterwards.
+/// </summary>
+public sealed class PostgreSqlTests : IDisposable
+{
+    private const string EventsSqlite = "SELECT e.id, s.created_at, e.kind, e.payload, e.value FROM events e JOIN sessions s ON s.id = e.session_id ORDER BY e.id";
+    private const string EventsPg = "SELECT e.id, s.created_at, e.kind, e.body, e.value FROM events e JOIN sessions s ON s.id = e.session_id ORDER BY e.id";
+
+    private readonly TempDir _dir = new();
+    private readonly Pg _pg = new();
+
+    public void Dispose()
+    {
+        _pg.Dispose();
+        _dir.Dispose();
+    }
+
+    private string Source => _dir.File("app.db");
+
+    /// <summary>The sample without its keyless log table (rowid-keyed tables cannot go to PostgreSQL yet).</summary>
+    private void CreateSample(int parents, int childrenPerParent)
+    {
+        Db.CreateSample(Source, parents, childrenPerParent, logs: 0);
+        Db.Exec(Source, "DROP TABLE logs");
+    }
+
+    private void WritePlan(int batch) => _dir.Write("cutover.yaml", Db.SamplePlan
+        .Replace("BATCH", batch.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("target: sqlite:./app_v2.db", $"target: '{_pg.Uri}'", StringComparison.Ordinal)
+        .Replace("  - table: logs\n", "", StringComparison.Ordinal));
+
+    private void AssertSampleCopied(int parents, int children)
+    {
+        Assert.Equal(parents, _pg.Count("sessions"));
+        Assert.Equal((long)parents * children, _pg.Count("events"));
+        Assert.Equal(0L, Convert.ToInt64(_pg.Scalar("SELECT COUNT(*) FROM sessions WHERE LENGTH(id) <> 26")));
+        Assert.Equal(0L, Convert.ToInt64(_pg.Scalar("SELECT COUNT(*) FROM (SELECT id FROM sessions GROUP BY id HAVING COUNT(*) > 1) d")));
+        // Every child follows its parent to the new key: joined rows read the same as in the source.
+        Assert.Equal(Db.Rows(Source, EventsSqlite), _pg.Rows(EventsPg));
+    }
+
+    [Fact]
+    public void Migrate_SqliteToPostgres_RekeysParentsAndRewritesForeignKeys()
+    {
+        CreateSample(parents: 300, childrenPerParent: 5);
+        WritePlan(batch: 100);
+
+        var migrate = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+        var verify = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml");
+
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        AssertSampleCopied(300, 5);
+        Assert.Equal(["events", "sessions"], _pg.Tables());
+        // The foreign key exists in PostgreSQL and holds.
+        Assert.Equal(1L, Convert.ToInt64(_pg.Scalar("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'events'::regclass")));
+    }
+
+    [Fact]
+    public void NoOutput_EverShowsThePassword()
+    {
+        CreateSample(parents: 20, childrenPerParent: 3);
+        WritePlan(batch: 10);
+        var runs = new List<(string What, CliResult Result)>
+        {
+            ("plan", CutoverCli.Run(_dir.Path, "plan", "cutover.yaml")),
+            ("dry-run", CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml", "--dry-run")),
+            ("dry-run json", CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml", "--dry-run", "--json")),
+            ("migrate", CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml")),
+            ("migrate json", CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml", "--json")),
+            ("status", CutoverCli.Run(_dir.Path, "status", "cutover.yaml")),
+            ("status json", CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json")),
+            ("verify", CutoverCli.Run(_dir.Path, "verify", "cutover.yaml")),
+            ("backups", CutoverCli.Run(_dir.Path, "backup", "list", "cutover.yaml")),
+        };
+        Assert.True(runs[3].Result.ExitCode == 0, runs[3].Result.ToString());
+
+        // Errors: a database that does not exist, a wrong password, a table that is not there.
+        var missingDb = _pg.Uri[..(_pg.Uri.LastIndexOf('/') + 1)] + "cutover_no_such_db";
+        _dir.Write("missing.yaml", File.ReadAllText(_dir.File("cutover.yaml")).Replace(_pg.Uri, missingDb, StringComparison.Ordinal).Replace("name: sample", "name: missing", StringComparison.Ordinal));
+        runs.Add(("unreachable", CutoverCli.Run(_dir.Path, "migrate", "missing.yaml")));
+        runs.Add(("unreachable json", CutoverCli.Run(_dir.Path, "migrate", "missing.yaml", "--json")));
+        runs.Add(("unreachable dry-run", CutoverCli.Run(_dir.Path, "migrate", "missing.yaml", "--dry-run")));
+        _dir.Write("reversed.yaml", $"""
+            name: reversed
+            source: '{_pg.Uri}'
+            target: sqlite:./back.db
+            entities:
+              - table: no_such_table
+            """);
+        runs.Add(("bad table", CutoverCli.Run(_dir.Path, "migrate", "reversed.yaml")));
+        runs.Add(("bad table plan", CutoverCli.Run(_dir.Path, "plan", "reversed.yaml")));
+        runs.Add(("init", CutoverCli.Run(_dir.Path, "init", "--source", missingDb, "--target", "sqlite:./x.db")));
+
+        Assert.NotEqual(0, runs[^6].Result.ExitCode);
+        Assert.NotEqual(0, runs[^3].Result.ExitCode);
+        var secrets = new[] { _pg.Password, _pg.EncodedPassword, Uri.EscapeDataString(_pg.Password) }.Distinct().ToList();
+        foreach (var (what, result) in runs)
+        {
+            foreach (var secret in secrets)
+            {
+                Assert.False(result.StdOut.Contains(secret, StringComparison.Ordinal) || result.StdErr.Contains(secret, StringComparison.Ordinal),
+                    $"{what} printed the password:\n{result}");
+            }
+        }
+        foreach (var log in Directory.GetFiles(_dir.File(".cutover"), "*.log", SearchOption.AllDirectories))
+        {
+            var text = File.ReadAllText(log);
+            foreach (var secret in secrets)
+            {
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{log} holds the password");
+            }
+        }
+        Assert.Contains("***", runs[1].Result.StdOut, StringComparison.Ordinal);
+    }
+
+    private long RowsDone()
+    {
+        var state = _dir.File(".cutover/sample/state.db");
+        if (!File.Exists(state))
+        {
+            return 0;
+        }
+        try
+        {
+            return (long)(Db.Scalar(state, "SELECT COALESCE(SUM(read), 0) FROM progress WHERE entity NOT LIKE '%#idmap'") ?? 0L);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return 0; // the state file is being created
+        }
+    }
+
+    [Fact]
+    public void Migrate_KilledDuringCopyToPostgres_ResumesToExactRows()
+    {
+        CreateSample(parents: 2000, childrenPerParent: 100);
+        WritePlan(batch: 1000);
+        const long total = 2000 + 200_000;
+        var killedMidCopy = 0;
+
+        foreach (var fraction in new[] { 0.2, 0.6 })
+        {
+            using var p = CutoverCli.Start(_dir.Path, "migrate", "cutover.yaml");
+            var clock = Stopwatch.StartNew();
+            while (!p.HasExited && RowsDone() < fraction * total && clock.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                Thread.Sleep(5);
+            }
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no flush
+                p.WaitForExit();
+                killedMidCopy++;
+            }
+        }
+
+        var final = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+
+        Assert.True(final.ExitCode == 0, final.ToString());
+        Assert.True(killedMidCopy >= 1, "no kill landed during the copy");
+        AssertSampleCopied(2000, 100);
+        var verify = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
+
+    [Fact]
+    public void Migrate_PostgresToSqlite_CompositeKeyAndEveryBasicType()
+    {
+        _pg.Exec("""
+            CREATE TABLE readings (site text NOT NULL, seq bigint NOT NULL, value double precision, note text, raw bytea, PRIMARY KEY (site, seq));
+            INSERT INTO readings
+              SELECT 'site-' || (g % 7), g, g * 1.25 + 0.1, CASE WHEN g % 5 = 0 THEN NULL ELSE 'note ' || g || ' café ✓' END,
+                     CASE WHEN g % 3 = 0 THEN NULL ELSE decode(lpad(to_hex(g), 8, '0'), 'hex') END
+              FROM generate_series(1, 2500) g;
+            INSERT INTO readings VALUES ('edge', -9223372036854775808, 1.7976931348623157e308, '', '\x00ff'), ('edge', 9223372036854775807, -0.0, NULL, '\x');
+            """);
+        _dir.Write("back.yaml", $"""
+            name: back
+            source: '{_pg.Uri}'
+            target: sqlite:./back.db
+            batch_size: 300
+            entities:
+              - table: readings
+                key: [site, seq]
+            """);
+
+        var migrate = CutoverCli.Run(_dir.Path, "migrate", "back.yaml");
+        var verify = CutoverCli.Run(_dir.Path, "verify", "back.yaml");
+
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        var target = _dir.File("back.db");
+        Assert.Equal(2502, Db.Count(target, "readings"));
+        Assert.Equal(
+            _pg.Rows("SELECT site, seq, value, note, raw FROM readings ORDER BY site COLLATE \"C\", seq"),
+            Db.Rows(target, "SELECT site, seq, value, note, raw FROM readings ORDER BY site, seq"));
+    }
+
+    [Fact]
+    public void DryRun_AgainstPostgres_CreatesNoTables()
+    {
+        CreateSample(parents: 10, childrenPerParent: 3);
+        WritePlan(batch: 100);
+
+        var dry = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml", "--dry-run");
+
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains("nothing was written", dry.StdOut, StringComparison.Ordinal);
+        Assert.Contains("CREATE TABLE", dry.StdOut, StringComparison.Ordinal);
+        Assert.Empty(_pg.Tables());
+        Assert.False(Directory.Exists(_dir.File(".cutover")));
+    }
+}
