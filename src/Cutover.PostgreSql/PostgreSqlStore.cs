@@ -11,7 +11,7 @@ namespace Cutover.PostgreSql;
 /// A PostgreSQL database as a source or a target: one connection, working in the current schema (the first on
 /// search_path). Sources and read-only targets are opened with default_transaction_read_only=on, so they cannot write.
 /// </summary>
-internal sealed partial class PostgreSqlStore : ITargetStore
+internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
 {
     private const int Page = 10_000;
     private const int KeysPerStatement = 500;
@@ -19,11 +19,13 @@ internal sealed partial class PostgreSqlStore : ITargetStore
     private readonly string _role;
     private readonly bool _readOnly;
     private readonly NpgsqlConnection _conn;
+    private readonly NpgsqlConnectionStringBuilder _settings;
     private readonly Dictionary<string, Dictionary<string, string>> _columnTypes = new(StringComparer.Ordinal);
 
-    private PostgreSqlStore(NpgsqlConnection conn, string display, string role, bool readOnly)
+    private PostgreSqlStore(NpgsqlConnection conn, NpgsqlConnectionStringBuilder settings, string display, string role, bool readOnly)
     {
         _conn = conn;
+        _settings = settings;
         Display = display;
         _role = role;
         _readOnly = readOnly;
@@ -62,7 +64,7 @@ internal sealed partial class PostgreSqlStore : ITargetStore
             }
             throw new CutoverException(code, $"cannot connect to {role} {display}: {Redaction.Redact(reason)}", transient);
         }
-        return new PostgreSqlStore(conn, display, role, readOnly);
+        return new PostgreSqlStore(conn, b, display, role, readOnly);
     }
 
     public Task<DatabaseSchema> InspectAsync(CancellationToken ct) => PostgreSqlInspector.InspectAsync(_conn, ct);

@@ -217,4 +217,38 @@ public sealed class PostgreSqlTests : IDisposable
         Assert.Empty(_pg.Tables());
         Assert.False(Directory.Exists(_dir.File(".cutover")));
     }
+
+    [Fact]
+    public void Rollback_PostgresTarget_PutsBackReplacedTableAndRemovesNewOnes()
+    {
+        CreateSample(parents: 50, childrenPerParent: 4);
+        _pg.Exec("""
+            CREATE TABLE sessions (id integer PRIMARY KEY, note text NOT NULL);
+            INSERT INTO sessions SELECT g, 'old ' || g FROM generate_series(1, 40) g;
+            CREATE TABLE unrelated (k text PRIMARY KEY, v bytea);
+            INSERT INTO unrelated VALUES ('a', '\x01'), ('b', NULL);
+            """);
+        var before = _pg.Rows("SELECT id, note FROM sessions ORDER BY id");
+        var unrelated = _pg.Rows("SELECT k, v FROM unrelated ORDER BY k");
+        WritePlan(batch: 50);
+        File.AppendAllText(_dir.File("cutover.yaml"), "\nif_exists: replace\n");
+
+        var migrate = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.DoesNotContain("cannot be backed up", migrate.StdOut + migrate.StdErr, StringComparison.Ordinal);
+        AssertSampleCopied(50, 4);
+        var backups = CutoverCli.Run(_dir.Path, "backup", "verify", "cutover.yaml");
+        Assert.True(backups.ExitCode == 0, backups.ToString());
+
+        var rollback = CutoverCli.Run(_dir.Path, "rollback", "cutover.yaml");
+
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        Assert.Equal(["sessions", "unrelated"], _pg.Tables());
+        Assert.Equal(before, _pg.Rows("SELECT id, note FROM sessions ORDER BY id"));
+        Assert.Equal(unrelated, _pg.Rows("SELECT k, v FROM unrelated ORDER BY k"));
+        // The next migrate starts afresh and succeeds again.
+        var again = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        AssertSampleCopied(50, 4);
+    }
 }
