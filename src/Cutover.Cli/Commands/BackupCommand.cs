@@ -40,13 +40,16 @@ internal static class BackupCommand
     public static Task<int> RunAsync(Options o, CancellationToken ct) => CliRuntime.GuardAsync("backup " + o.Action, o.Json, async () =>
     {
         var plan = CliRuntime.LoadPlan(o.Plan);
-        if (!File.Exists(plan.StatePath))
+        await using (var probe = await CliRuntime.OpenStateAsync(plan, create: false, lockPlan: false, ct).ConfigureAwait(false))
         {
-            throw new CutoverException(ErrorCodes.NoRun, $"plan '{plan.Name}' has no state yet, so no backups: they are taken by cutover migrate");
+            if (probe is null)
+            {
+                throw new CutoverException(ErrorCodes.NoRun, $"plan '{plan.Name}' has no state yet, so no backups: they are taken by cutover migrate");
+            }
         }
         var write = o.Action != "list" && !o.DryRun;
         using var planLock = write ? PlanLock.Acquire(plan.StateDirectory, plan.Name) : null;
-        await using var ctx = await CliRuntime.OpenAsync(plan, write ? SessionMode.Write : SessionMode.ReadOnly, null, null, ct).ConfigureAwait(false);
+        await using var ctx = await CliRuntime.OpenAsync(plan, write ? SessionMode.Write : SessionMode.ReadOnly, null, null, ct, lockPlan: write).ConfigureAwait(false);
         var state = ctx.RequireState();
         var all = await state.BackupsAsync(ct).ConfigureAwait(false);
         var latest = await state.LatestRunAsync(ct).ConfigureAwait(false);

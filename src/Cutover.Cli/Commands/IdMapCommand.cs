@@ -36,7 +36,7 @@ internal static class IdMapCommand
         {
             throw new CutoverException(ErrorCodes.UsageInvalid, $"entity '{entity.Name}' is not re-keyed, so it has no id map; re-keyed: {string.Join(", ", plan.Entities.Where(e => e.Rekey is not null).Select(e => e.Name))}");
         }
-        await using var state = SqliteStateStore.Open(plan.StatePath, create: false)
+        await using var state = await CliRuntime.OpenStateAsync(plan, create: false, lockPlan: false, ct).ConfigureAwait(false)
             ?? throw new CutoverException(ErrorCodes.NoRun, $"no state for plan '{plan.Name}' yet: run cutover migrate first");
         var pairs = new List<KeyValuePair<object, string>>();
         if (o.Key is not null)

@@ -46,7 +46,7 @@ internal static class MigrateCommand
         using var loggers = FileLog.CreateFactory();
         var result = await Terminal.WithProgressAsync(o.Json, async observer =>
         {
-            await using var ctx = await CliRuntime.OpenAsync(plan, SessionMode.Write, observer, loggers.CreateLogger("migrate"), ct).ConfigureAwait(false);
+            await using var ctx = await CliRuntime.OpenAsync(plan, SessionMode.Write, observer, loggers.CreateLogger("migrate"), ct, lockPlan: true).ConfigureAwait(false);
             return await Migrator.RunAsync(ctx, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
         if (o.Json)

@@ -28,7 +28,7 @@ internal static class RetryCommand
         var plan = CliRuntime.LoadPlan(o.Plan);
         using var planLock = PlanLock.Acquire(plan.StateDirectory, plan.Name);
         using var loggers = FileLog.CreateFactory();
-        await using var ctx = await CliRuntime.OpenAsync(plan, SessionMode.Write, null, loggers.CreateLogger("retry"), ct).ConfigureAwait(false);
+        await using var ctx = await CliRuntime.OpenAsync(plan, SessionMode.Write, null, loggers.CreateLogger("retry"), ct, lockPlan: true).ConfigureAwait(false);
         var r = await RetryRunner.RunAsync(ctx, o.Entity, ct).ConfigureAwait(false);
         if (o.Json)
         {

@@ -27,7 +27,7 @@ internal static class RollbackCommand
     {
         var plan = CliRuntime.LoadPlan(o.Plan);
         using var planLock = o.DryRun ? null : PlanLock.Acquire(plan.StateDirectory, plan.Name);
-        await using var ctx = await CliRuntime.OpenAsync(plan, o.DryRun ? SessionMode.ReadOnly : SessionMode.Write, null, null, ct).ConfigureAwait(false);
+        await using var ctx = await CliRuntime.OpenAsync(plan, o.DryRun ? SessionMode.ReadOnly : SessionMode.Write, null, null, ct, lockPlan: !o.DryRun).ConfigureAwait(false);
         var actions = await RollbackRunner.RunAsync(ctx, o.DryRun, ct).ConfigureAwait(false);
         if (o.Json)
         {

@@ -28,7 +28,7 @@ internal static class StatusCommand
     public static Task<int> RunAsync(Options o, CancellationToken ct) => CliRuntime.GuardAsync("status", o.Json, async () =>
     {
         var plan = PlanLoader.Load(o.Plan);
-        await using var state = SqliteStateStore.Open(plan.StatePath, create: false);
+        await using var state = await CliRuntime.OpenStateAsync(plan, create: false, lockPlan: false, ct).ConfigureAwait(false);
         var run = state is null ? null : await state.LatestRunAsync(ct).ConfigureAwait(false);
         if (state is null || run is null)
         {
@@ -58,7 +58,7 @@ internal static class StatusCommand
         }
         var elapsed = run.ActiveSeconds;
         var statusWord = SqliteStateStore.StatusText(run.Status);
-        if (run.Status == RunStatus.Running && !PlanLock.IsHeld(plan.StateDirectory))
+        if (run.Status == RunStatus.Running && !await CliRuntime.IsPlanHeldAsync(plan, state, ct).ConfigureAwait(false))
         {
             // Recorded as running, but no process holds the plan: it was killed. The next migrate resumes it.
             statusWord = "interrupted";

@@ -5,6 +5,7 @@ using Cutover.Migration;
 using Cutover.Plan;
 using Cutover.PostgreSql;
 using Cutover.Sqlite;
+using Cutover.State;
 using Microsoft.Extensions.Logging;
 
 namespace Cutover.Cli.Infrastructure;
@@ -90,8 +91,50 @@ internal static class CliRuntime
 
     public static void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
 
-    public static Task<MigrationContext> OpenAsync(MigrationPlan plan, SessionMode mode, IMigrationObserver? observer, ILogger? logger, CancellationToken ct) =>
-        MigrationSession.OpenAsync(plan, Registry, (path, create) => SqliteStateStore.Open(path, create), mode, observer, logger, null, ct);
+    /// <summary>
+    /// Opens the plan's stores. <paramref name="lockPlan"/> (commands that hold the plan's file lock: migrate, retry,
+    /// rollback, backup verify|restore) also takes the plan's advisory lock when the state is in PostgreSQL.
+    /// </summary>
+    public static Task<MigrationContext> OpenAsync(MigrationPlan plan, SessionMode mode, IMigrationObserver? observer, ILogger? logger, CancellationToken ct, bool lockPlan = false) =>
+        MigrationSession.OpenAsync(plan, Registry, (p, create, c) => OpenStateAsync(p, create, lockPlan && create, c), mode, observer, logger, null, ct);
+
+    /// <summary>
+    /// The one way commands open a plan's state: the SQLite file, or the plan's rows in a PostgreSQL database.
+    /// Opening for writing creates it; a read-only open returns null when there is no state yet. With
+    /// <paramref name="lockPlan"/>, a PostgreSQL state store also takes the plan's session-level advisory lock
+    /// (RUN_LOCKED when another session holds it); it is released when the store closes or the process dies.
+    /// </summary>
+    public static async Task<IStateStore?> OpenStateAsync(MigrationPlan plan, bool create, bool lockPlan, CancellationToken ct)
+    {
+        if (!plan.StateIsRemote)
+        {
+            return SqliteStateStore.Open(plan.StatePath, create);
+        }
+        RememberStores(plan.State);
+        if (PostgreSqlStateStore.Problem(plan.State!) is { } problem)
+        {
+            throw PlanLoader.Invalid([new PlanError(plan.StateAt, problem, "write state: postgres://USER:PASSWORD@HOST:5432/DATABASE")]);
+        }
+        var store = await PostgreSqlStateStore.OpenAsync(plan.State!, plan.Name, create, ct).ConfigureAwait(false);
+        if (store is not null && lockPlan)
+        {
+            try
+            {
+                await store.LockPlanAsync(ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        return store;
+    }
+
+    /// <summary>True when a live process holds the plan: its file lock here, or (PostgreSQL state) its advisory lock anywhere.</summary>
+    public static async Task<bool> IsPlanHeldAsync(MigrationPlan plan, IStateStore state, CancellationToken ct) =>
+        PlanLock.IsHeld(plan.StateDirectory)
+        || (state is PostgreSqlStateStore pg && await pg.IsPlanLockedAsync(ct).ConfigureAwait(false));
 
     /// <summary>
     /// Runs a command body and turns every failure into one line on stderr with its code, and an exit code.

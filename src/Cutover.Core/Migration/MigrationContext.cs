@@ -24,9 +24,12 @@ public sealed class MigrationContext : IAsyncDisposable
     public string SourceDisplay => Registry.Redact(Plan.Source);
     public string TargetDisplay => Registry.Redact(Plan.Target);
 
+    /// <summary>Where the plan's state lives, safe to print: the SQLite file's path or the redacted database URI.</summary>
+    public string StateDisplay => Plan.StateIsRemote ? Registry.Redact(Plan.State!) : Plan.StatePath;
+
     /// <summary>The state store, or a clear error when a command needs one that does not exist yet.</summary>
     public IStateStore RequireState() => State ?? throw new Errors.CutoverException(Errors.ErrorCodes.NoRun,
-        $"no state for plan '{Plan.Name}' at {Plan.StatePath}: nothing has been migrated yet (run: cutover migrate {Plan.FilePath})");
+        $"no state for plan '{Plan.Name}' at {StateDisplay}: nothing has been migrated yet (run: cutover migrate {Plan.FilePath})");
 
     public BoundEntity Entity(string name) => Entities.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new Errors.CutoverException(Errors.ErrorCodes.UsageInvalid,

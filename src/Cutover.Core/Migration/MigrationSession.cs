@@ -9,10 +9,23 @@ namespace Cutover.Migration;
 /// <summary>Opens a plan's stores and binds the plan to the source schema; the first step of every command.</summary>
 public static class MigrationSession
 {
-    public static async Task<MigrationContext> OpenAsync(
+    /// <summary>Opens the stores with a file-based state store: <paramref name="openState"/> gets the state path and whether to create it.</summary>
+    public static Task<MigrationContext> OpenAsync(
         MigrationPlan plan,
         StoreRegistry registry,
         Func<string, bool, IStateStore?> openState,
+        SessionMode mode,
+        IMigrationObserver? observer,
+        ILogger? logger,
+        TimeProvider? time,
+        CancellationToken ct) =>
+        OpenAsync(plan, registry, (p, create, _) => Task.FromResult(openState(p.StatePath, create)), mode, observer, logger, time, ct);
+
+    /// <summary>Opens the stores; <paramref name="openState"/> opens the plan's state (creating it when asked to), or returns null when there is none.</summary>
+    public static async Task<MigrationContext> OpenAsync(
+        MigrationPlan plan,
+        StoreRegistry registry,
+        Func<MigrationPlan, bool, CancellationToken, Task<IStateStore?>> openState,
         SessionMode mode,
         IMigrationObserver? observer,
         ILogger? logger,
@@ -47,7 +60,7 @@ public static class MigrationSession
             {
                 throw PlanLoader.Invalid(bindErrors);
             }
-            var state = openState(plan.StatePath, mode == SessionMode.Write);
+            var state = await openState(plan, mode == SessionMode.Write, ct).ConfigureAwait(false);
             return new MigrationContext
             {
                 Plan = plan,

@@ -228,7 +228,7 @@ public static class Migrator
         backups.Add(ctx.Target.Exists
             ? $"target {ctx.TargetDisplay} ({await ctx.Target.SizeBytesAsync(ct).ConfigureAwait(false) / 1024.0 / 1024.0:F1} MB) -> {BackupManager.Directory(ctx)}"
             : $"target {ctx.TargetDisplay} does not exist yet: rollback will remove it");
-        return new DryRunReport(ctx.Plan.Name, ctx.SourceDisplay, ctx.TargetDisplay, ctx.Plan.StatePath, findings, entities,
+        return new DryRunReport(ctx.Plan.Name, ctx.SourceDisplay, ctx.TargetDisplay, ctx.StateDisplay, findings, entities,
             latest?.Status == RunStatus.Completed ? ["none: the plan's last run is complete (nothing would be done)"] : backups,
             ctx.Plan.Checks.Select(c => $"{c.Name} (on {c.On.ToString().ToLowerInvariant()}): {c.Sql} = {c.Expect}").ToList(),
             resumable ? latest!.Id : null);

@@ -25,13 +25,32 @@ public sealed record MigrationPlan
     /// <summary>Folder relative paths in the plan are resolved against.</summary>
     public string BaseDirectory => Path.GetDirectoryName(Path.GetFullPath(FilePath))!;
 
-    /// <summary>The state database: <c>.cutover/NAME/state.db</c> beside the plan unless <see cref="State"/> (<c>sqlite:PATH</c>) says otherwise.</summary>
-    public string StatePath => State is null
-        ? Path.Combine(BaseDirectory, ".cutover", Name, "state.db")
-        : Path.GetFullPath(Path.Combine(BaseDirectory, State.StartsWith("sqlite:", StringComparison.Ordinal) ? State[7..] : State));
+    /// <summary>Where <c>state:</c> is in the plan file (for errors about it).</summary>
+    public PlanLocation StateAt { get; init; }
 
-    /// <summary>The folder holding the state database, the lock, backups, reports and the log.</summary>
-    public string StateDirectory => Path.GetDirectoryName(StatePath)!;
+    /// <summary>True when <see cref="State"/> is a <c>postgres://</c> (or <c>postgresql://</c>) URI: the state lives in a database.</summary>
+    public bool StateIsRemote => State is not null && IsRemoteState(State);
+
+    public static bool IsRemoteState(string state) =>
+        state.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || state.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The SQLite state database: <c>.cutover/NAME/state.db</c> beside the plan unless <see cref="State"/> (<c>sqlite:PATH</c>) says
+    /// otherwise. Not defined when the state is remote (<see cref="StateIsRemote"/>).
+    /// </summary>
+    public string StatePath => State is null
+        ? Path.Combine(DefaultStateDirectory, "state.db")
+        : StateIsRemote
+            ? throw new InvalidOperationException($"plan '{Name}' keeps its state in a database, not a file")
+            : Path.GetFullPath(Path.Combine(BaseDirectory, State.StartsWith("sqlite:", StringComparison.Ordinal) ? State[7..] : State));
+
+    /// <summary>
+    /// The folder holding the lock, backups, reports and the log, and the SQLite state database: the state file's folder,
+    /// or <c>.cutover/NAME</c> beside the plan when the state is remote.
+    /// </summary>
+    public string StateDirectory => StateIsRemote ? DefaultStateDirectory : Path.GetDirectoryName(StatePath)!;
+
+    private string DefaultStateDirectory => Path.Combine(BaseDirectory, ".cutover", Name);
 
     public EntityPlan? FindEntity(string name) => Entities.FirstOrDefault(e => e.Name == name)
         ?? Entities.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Cutover.Connectors;
 using Cutover.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -72,6 +73,10 @@ public static partial class PlanLoader
         var source = r.RequiredString(root, "source", "add: source: sqlite:./app.db");
         var target = r.RequiredString(root, "target", "add: target: sqlite:./app_v2.db");
         var state = r.OptionalString(root, "state");
+        if (state is not null && StateProblem(state) is { } stateProblem)
+        {
+            r.Error(r.At(root, "state"), stateProblem, "write state: sqlite:./.cutover/NAME/state.db or state: postgres://USER:PASSWORD@HOST:5432/DATABASE");
+        }
         var batch = r.OptionalInt(root, "batch_size", 5000, 1, 1_000_000);
         var onError = r.OptionalEnum(root, "on_error", OnErrorPolicy.Stop);
         var ifExists = r.OptionalEnum(root, "if_exists", IfExistsPolicy.Fail);
@@ -138,6 +143,7 @@ public static partial class PlanLoader
             Checks = checks,
             SourceAt = r.At(root, "source"),
             TargetAt = r.At(root, "target"),
+            StateAt = state is null ? default : r.At(root, "state"),
         };
         return (plan, errors);
     }
@@ -200,4 +206,31 @@ public static partial class PlanLoader
     /// <summary>Declared types a plan may ask for: words, then an optional (n) or (n, m).</summary>
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*( [A-Za-z_][A-Za-z0-9_]*)*\s*(\(\s*[+-]?\d+\s*(,\s*[+-]?\d+\s*)?\))?$")]
     internal static partial Regex TypePattern();
+
+    /// <summary>What is wrong with a <c>state:</c> value, or null: it must be <c>sqlite:PATH</c>, a path, or a postgres:// URI.</summary>
+    internal static string? StateProblem(string state)
+    {
+        if (MigrationPlan.IsRemoteState(state))
+        {
+            var rest = state[(state.IndexOf("://", StringComparison.Ordinal) + 3)..];
+            var q = rest.IndexOf('?', StringComparison.Ordinal);
+            if (q >= 0)
+            {
+                rest = rest[..q];
+            }
+            var slash = rest.IndexOf('/', rest.LastIndexOf('@') + 1);
+            return slash < 0 || slash == rest.Length - 1 ? $"state '{Redaction.Redact(state)}' names no database" : null;
+        }
+        if (state.StartsWith("sqlite:", StringComparison.Ordinal))
+        {
+            return state.Length == 7 ? "state 'sqlite:' names no file" : null;
+        }
+        var colon = state.IndexOf(':', StringComparison.Ordinal);
+        // A scheme of two or more letters (C:\ is a Windows drive, not a scheme).
+        if (colon >= 2 && state[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '.' or '-') && char.IsAsciiLetter(state[0]))
+        {
+            return $"state '{Redaction.Redact(state)}' is not a state store Cutover knows (sqlite:PATH or postgres://...)";
+        }
+        return state.Trim().Length == 0 ? "state is empty" : null;
+    }
 }
