@@ -182,7 +182,7 @@ public sealed class PostgreSqlStateStore : IStateStore
 
     private string Now() => _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
-    private static string Text(DateTimeOffset t) => t.ToString("O", CultureInfo.InvariantCulture);
+    private static string Text(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Time(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
