@@ -136,6 +136,26 @@ pg_value_type() { # DB -> the type of events.value, e.g. "real" or "double preci
     psql_in "$1" "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = '\"$schema\".events'::regclass AND a.attname = 'value' AND NOT a.attisdropped" 2>/dev/null || echo "(unknown)"
 }
 
+# value_sample DB -> "SRC → TARGET" for the first events row with a value, both printed with 17
+# significant digits, so a narrowed float shows.
+value_sample() {
+    local schema id src dst
+    schema="$(pg_schema_of "$1" events)"
+    [[ -n "$schema" ]] || return 0
+    id="$(python3 - "$SOURCE_DB" <<'PY' 2>/dev/null || true
+import sqlite3, sys
+con = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+r = con.execute("SELECT id, value FROM events WHERE value IS NOT NULL ORDER BY id LIMIT 1").fetchone()
+print(f"{r[0]} {r[1]:.17g}")
+PY
+)"
+    [[ -n "$id" ]] || return 0
+    src="${id#* }"; id="${id%% *}"
+    dst="$(psql_in "$1" "SET extra_float_digits = 3; SELECT value::float8 FROM \"$schema\".events WHERE id = $id" 2>/dev/null | tail -n 1 || true)"
+    [[ -n "$dst" ]] || return 0
+    printf 'events id %s: %s → %s' "$id" "$src" "$(python3 -c 'import sys; print(f"{float(sys.argv[1]):.17g}")' "$dst")"
+}
+
 # --- build and data ----------------------------------------------------------------------------
 
 log "building the CLI (Release)"
@@ -256,6 +276,7 @@ else
     fi
 fi
 CUT_TYPE="$(pg_value_type "$CUT_DB")"
+CUT_SAMPLE="$(value_sample "$CUT_DB")"
 
 # --- (b), (c) pgloader -------------------------------------------------------------------------
 
@@ -287,6 +308,7 @@ run_pgloader() {
     printf -v "PGL_${name}_OK" '%s' "$ok"
     printf -v "PGL_${name}_RESULT" '%s' "$result"
     printf -v "PGL_${name}_TYPE" '%s' "$(pg_value_type "$db")"
+    printf -v "PGL_${name}_SAMPLE" '%s' "$(value_sample "$db")"
 }
 run_pgloader default bench_pgloader
 run_pgloader prefetch bench_pgloader_prefetch --with "prefetch rows = 10000"
@@ -306,12 +328,13 @@ row() {
     if [[ "$5" == 1 ]]; then wall="$3"; rps="$(fmt "$(rate "$SRC_TOTAL" "$3")")"; fi
     printf '| %s | `%s` | %s | %s | %s | %s | %s |\n' "$1" "$2" "$wall" "$rps" "$4" "$6" "$7"
 }
-float_note() { # TYPE
+float_note() { # TYPE SAMPLE
     case "$1" in
-        real) printf 'events.value (SQLite REAL) → `real` (float4: about 7 significant digits, so values lose precision)' ;;
-        "double precision") printf 'events.value (SQLite REAL) → `double precision` (float8, no precision lost)' ;;
+        real) printf 'events.value (SQLite REAL) → `real` (float4, about 7 significant digits)' ;;
+        "double precision") printf 'events.value (SQLite REAL) → `double precision` (float8)' ;;
         *) printf 'events.value (SQLite REAL) → `%s`' "$1" ;;
     esac
+    [[ -z "${2:-}" ]] || printf '; %s' "$2"
 }
 ratio_line() { # LABEL PGL-NAME
     local ok wall
@@ -340,13 +363,13 @@ exits 0 and every target table holds the source's row count.
 | tool | command (repo root) | wall s | rows/s | peak RSS MB | result | notes |
 | --- | --- | --- | --- | --- | --- | --- |
 EOF
-cut_notes="$(float_note "$CUT_TYPE")"
+cut_notes="$(float_note "$CUT_TYPE" "$CUT_SAMPLE")"
 if (( CUT_OK == 1 )); then
     cut_notes="whole \`migrate\`: preflight, backups (SQLite file and \`pg_dump\` of the target), schema, copy, indexes, verification; copy phase $CUT_COPY_S s ($(fmt "$(rate "$SRC_TOTAL" "$CUT_COPY_S")") rows/s), verification $CUT_VERIFY_S s; $cut_notes"
 fi
 row "Cutover" "$CUT_CMD" "$CUT_WALL" "$CUT_RSS" "$CUT_OK" "$CUT_RESULT" "$cut_notes"
-row "pgloader $PGLOADER_VERSION, defaults" "$PGL_default_CMD" "$PGL_default_WALL" "$PGL_default_RSS" "$PGL_default_OK" "$PGL_default_RESULT" "$(float_note "$PGL_default_TYPE")"
-row "pgloader $PGLOADER_VERSION, prefetch rows = 10000" "$PGL_prefetch_CMD" "$PGL_prefetch_WALL" "$PGL_prefetch_RSS" "$PGL_prefetch_OK" "$PGL_prefetch_RESULT" "$(float_note "$PGL_prefetch_TYPE")"
+row "pgloader $PGLOADER_VERSION, defaults" "$PGL_default_CMD" "$PGL_default_WALL" "$PGL_default_RSS" "$PGL_default_OK" "$PGL_default_RESULT" "$(float_note "$PGL_default_TYPE" "$PGL_default_SAMPLE")"
+row "pgloader $PGLOADER_VERSION, prefetch rows = 10000" "$PGL_prefetch_CMD" "$PGL_prefetch_WALL" "$PGL_prefetch_RSS" "$PGL_prefetch_OK" "$PGL_prefetch_RESULT" "$(float_note "$PGL_prefetch_TYPE" "$PGL_prefetch_SAMPLE")"
 cat <<EOF
 
 | | |
