@@ -69,7 +69,7 @@ gnu_time_ok || die "GNU time (/usr/bin/time with -v) is required to measure peak
 
 command -v pgloader >/dev/null || apt_install pgloader || true
 command -v pgloader >/dev/null || die "pgloader is required for the comparison and is not on PATH. Install it: sudo apt-get install -y pgloader (or run this script as root, which installs it)"
-PGLOADER_VERSION="$(pgloader --version 2>/dev/null | head -n 1 | sed 's/^pgloader version //; s/"//g')"
+PGLOADER_VERSION="$(pgloader --version 2>/dev/null | sed -n '1{s/^pgloader version //; s/"//g; p}' || true)"
 
 # count_rows DB TABLE -> prints COUNT(*), or nothing when the file or table is missing.
 count_rows() {
