@@ -207,7 +207,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 fmt() { LC_ALL=C awk -v n="$1" 'BEGIN { s = sprintf("%d", n); o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } printf "%s%s", s, o }'; }
 first_error_line() { # FILE -> the first line that looks like an error, else the last non-empty line
     local line
-    line="$(grep -m 1 -E 'ERROR|FATAL|[Ee]rror|error:' "$1" 2>/dev/null || true)"
+    local pattern
+    # SBCL's heap exhaustion (pgloader) first: its "fatal error encountered" line names no cause.
+    for pattern in 'Heap exhausted' 'ERROR|FATAL' '[Ee]rror'; do
+        line="$(grep -m 1 -E "$pattern" "$1" 2>/dev/null || true)"
+        [[ -z "$line" ]] || break
+    done
     [[ -n "$line" ]] || line="$(grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1 || true)"
     printf '%s' "$line" | tr -s '[:space:]' ' ' | cut -c 1-300 | sed 's/|/\\|/g'
 }
@@ -263,7 +268,7 @@ if (( CUT_RC != 0 )); then
     err="$(json_read 'if .error then "\(.error.code): \(.error.message)" else "" end')"
     [[ -n "$err" ]] || err="$(first_error_line "$OUT_DIR/bench-pg-cutover.stderr")"
     err="$(printf '%s' "$err" | tr -s '[:space:]' ' ' | cut -c 1-300 | sed 's/|/\\|/g')"
-    CUT_RESULT="failed (exit $CUT_RC): \`$err\`"
+    CUT_RESULT="failed after $CUT_WALL s (exit $CUT_RC): \`$err\`"
     echo "cutover migrate exited with $CUT_RC: $err (stderr: $OUT_DIR/bench-pg-cutover.stderr, stdout: $JSON_OUT)" >&2
 else
     bad="$(check_counts "$CUT_DB")"
@@ -296,7 +301,7 @@ run_pgloader() {
     # pgloader can exit 0 with rows rejected, so the counts decide.
     bad="$(check_counts "$db")"
     if (( RC != 0 )); then
-        result="failed (exit $RC): \`$(first_error_line "$OUT_DIR/bench-pg-$name.stderr")\`"
+        result="failed after $WALL_S s (exit $RC): \`$(first_error_line "$OUT_DIR/bench-pg-$name.stderr")\`"
     elif [[ -n "$bad" ]]; then
         result="failed: target row counts differ from the source ($bad)"
     else
