@@ -126,7 +126,16 @@ internal sealed partial class PostgreSqlStore
             psi.Environment["PGPORT"] = _settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             psi.Environment["PGUSER"] = _settings.Username;
             psi.Environment["PGDATABASE"] = _settings.Database;
-            psi.Environment["PGPASSWORD"] = _settings.Password;
+            // Only a password from the URI is passed on; otherwise pg_dump finds it where the connection did
+            // (PGPASSWORD or a pgpass file, both inherited from this process's environment).
+            if (!string.IsNullOrEmpty(_settings.Password))
+            {
+                psi.Environment["PGPASSWORD"] = _settings.Password;
+            }
+            if (!string.IsNullOrEmpty(_settings.Passfile))
+            {
+                psi.Environment["PGPASSFILE"] = _settings.Passfile;
+            }
             psi.Environment["PGSSLMODE"] = _settings.SslMode switch
             {
                 SslMode.Disable => "disable",

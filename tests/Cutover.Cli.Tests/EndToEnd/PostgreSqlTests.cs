@@ -63,6 +63,24 @@ public sealed class PostgreSqlTests : IDisposable
     }
 
     [Fact]
+    public void Migrate_PasswordFromPgpasswordOnly_ConnectsAndBacksUp()
+    {
+        CreateSample(parents: 20, childrenPerParent: 2);
+        var withoutPassword = _pg.Uri.Replace(":" + _pg.EncodedPassword + "@", "@", StringComparison.Ordinal);
+        Assert.DoesNotContain(_pg.EncodedPassword, withoutPassword, StringComparison.Ordinal);
+        _dir.Write("cutover.yaml", Db.SamplePlan
+            .Replace("BATCH", "100", StringComparison.Ordinal)
+            .Replace("target: sqlite:./app_v2.db", $"target: '{withoutPassword}'", StringComparison.Ordinal)
+            .Replace("  - table: logs\n", "", StringComparison.Ordinal));
+
+        var r = CutoverCli.RunWithEnvironment(_dir.Path, new Dictionary<string, string> { ["PGPASSWORD"] = _pg.Password }, "migrate", "cutover.yaml");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        AssertSampleCopied(20, 2);
+        Assert.DoesNotContain(_pg.Password, r.StdOut + r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoOutput_EverShowsThePassword()
     {
         CreateSample(parents: 20, childrenPerParent: 3);

@@ -25,9 +25,17 @@ public static class CutoverCli
         return psi;
     }
 
-    public static CliResult Run(string workDir, params string[] args)
+    public static CliResult Run(string workDir, params string[] args) => RunWithEnvironment(workDir, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the CLI with extra environment variables (credentials from PGPASSWORD, say).</summary>
+    public static CliResult RunWithEnvironment(string workDir, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var p = Process.Start(StartInfo(workDir, args))!;
+        var psi = StartInfo(workDir, args);
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+        using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
