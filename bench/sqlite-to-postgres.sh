@@ -111,8 +111,8 @@ PG_VERSION="$(psql -X -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d cutover_test -
 
 pg_uri() { printf 'postgresql://%s@127.0.0.1:%s/%s' "$PG_USER" "$PG_PORT" "$1"; }
 # Cutover's plan carries the URL-encoded password in its target URI (the documented form; Cutover
-# shows it as ***). With the password left out and PGPASSWORD set, migrate fails in the backup
-# phase at commit 25b13ee: pg_dump is started with PGPASSWORD set to the URI's (empty) password.
+# shows it as ***). PGPASSWORD alone works too since the pg_dump backup fix after commit 25b13ee
+# (tested by PostgreSqlTests.Migrate_PasswordFromPgpasswordOnly_ConnectsAndBacksUp).
 PG_PASSWORD_ENC="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$PGPASSWORD")"
 cutover_uri() { printf 'postgresql://%s:%s@127.0.0.1:%s/%s' "$PG_USER" "$PG_PASSWORD_ENC" "$PG_PORT" "$1"; }
 # psql_in DB SQL -> unaligned, tuples only.
