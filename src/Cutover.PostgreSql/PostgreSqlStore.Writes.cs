@@ -106,8 +106,12 @@ internal sealed partial class PostgreSqlStore
         }
     }
 
-    public Task<WriteResult> WriteBatchAsync(TargetTable table, IReadOnlyList<object?[]> rows, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct) =>
-        PostgreSqlBatchWriter.WriteAsync(WriteConn, table, PostgreSqlDdl.Columns(table), rows, mode, stopOnFirstFailure, ct);
+    /// <summary>One transaction per batch. A lost connection fails it as a transient TARGET_UNREACHABLE; the next call reconnects.</summary>
+    public Task<WriteResult> WriteBatchAsync(TargetTable table, IReadOnlyList<object?[]> rows, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct)
+    {
+        _ = WriteConn; // read-only guard
+        return GuardAsync(conn => PostgreSqlBatchWriter.WriteAsync(conn, table, PostgreSqlDdl.Columns(table), rows, mode, stopOnFirstFailure, ct), ct);
+    }
 
     /// <summary>
     /// Always 0: foreign keys are added after the copy by <see cref="CreateIndexesAsync"/>, and PostgreSQL checks every

@@ -10,6 +10,8 @@ namespace Cutover.PostgreSql;
 /// <summary>
 /// A PostgreSQL database as a source or a target: one connection, working in the current schema (the first on
 /// search_path). Sources and read-only targets are opened with default_transaction_read_only=on, so they cannot write.
+/// A dropped connection (a restarted server, a terminated backend) fails the call with a transient SOURCE_UNREACHABLE or
+/// TARGET_UNREACHABLE, and the next call opens a new connection; the copy's retry policy decides whether to try again.
 /// </summary>
 internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
 {
@@ -18,7 +20,7 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
 
     private readonly string _role;
     private readonly bool _readOnly;
-    private readonly NpgsqlConnection _conn;
+    private NpgsqlConnection _conn;
     private readonly NpgsqlConnectionStringBuilder _settings;
     private readonly Dictionary<string, Dictionary<string, string>> _columnTypes = new(StringComparer.Ordinal);
 
@@ -47,33 +49,90 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         {
             b.Options = "-c default_transaction_read_only=on";
         }
+        var conn = await ConnectAsync(b, display, role, ct).ConfigureAwait(false);
+        return new PostgreSqlStore(conn, b, display, role, readOnly);
+    }
+
+    private static async Task<NpgsqlConnection> ConnectAsync(NpgsqlConnectionStringBuilder b, string display, string role, CancellationToken ct)
+    {
         var conn = new NpgsqlConnection(b.ConnectionString);
         try
         {
             await conn.OpenAsync(ct).ConfigureAwait(false);
+            return conn;
         }
         catch (NpgsqlException ex)
         {
             await conn.DisposeAsync().ConfigureAwait(false);
-            var code = role == "source" ? ErrorCodes.SourceUnreachable : ErrorCodes.TargetUnreachable;
             var transient = ex is not PostgresException pg || pg.SqlState is "57P03" or "53300" or "08006" or "08001";
-            var reason = ex is PostgresException p ? p.MessageText : ex.Message;
-            if (!string.IsNullOrEmpty(b.Password))
-            {
-                reason = reason.Replace(b.Password, "***", StringComparison.Ordinal);
-            }
-            throw new CutoverException(code, $"cannot connect to {role} {display}: {Redaction.Redact(reason)}", transient);
+            throw new CutoverException(UnreachableCode(role), $"cannot connect to {role} {display}: {Reason(ex, b)}", transient, ex);
         }
-        return new PostgreSqlStore(conn, b, display, role, readOnly);
     }
 
-    public Task<DatabaseSchema> InspectAsync(CancellationToken ct) => PostgreSqlInspector.InspectAsync(_conn, ct);
+    private static string UnreachableCode(string role) => role == "source" ? ErrorCodes.SourceUnreachable : ErrorCodes.TargetUnreachable;
 
-    public async Task<long> CountAsync(string table, CancellationToken ct)
+    /// <summary>The server's or the driver's message, never the password.</summary>
+    private static string Reason(NpgsqlException ex, NpgsqlConnectionStringBuilder b)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT COUNT(*) FROM {PgSql.Quote(table)}", _conn);
-        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        var reason = ex is PostgresException p ? p.MessageText : ex.Message;
+        if (!string.IsNullOrEmpty(b.Password))
+        {
+            reason = reason.Replace(b.Password, "***", StringComparison.Ordinal);
+        }
+        return Redaction.Redact(reason);
     }
+
+    /// <summary>
+    /// The connection, opened again when the last one broke (a restarted server, a terminated backend). Column types
+    /// cached from the old connection stay valid: the tables are the same.
+    /// </summary>
+    private async ValueTask<NpgsqlConnection> ConnAsync(CancellationToken ct)
+    {
+        if (_conn.State == System.Data.ConnectionState.Open)
+        {
+            return _conn;
+        }
+        await _conn.DisposeAsync().ConfigureAwait(false);
+        _conn = await ConnectAsync(_settings, Display, _role, ct).ConfigureAwait(false);
+        return _conn;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="op"/> on an open connection; a lost connection or a server going down becomes a transient
+    /// SOURCE_UNREACHABLE or TARGET_UNREACHABLE (the caller may retry; the next call reconnects).
+    /// </summary>
+    private async Task<T> GuardAsync<T>(Func<NpgsqlConnection, Task<T>> op, CancellationToken ct)
+    {
+        var conn = await ConnAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await op(conn).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (IsConnectionLost(ex, conn))
+        {
+            throw new CutoverException(UnreachableCode(_role), $"lost the connection to {_role} {Display}: {Reason(ex, _settings)}", isTransient: true, ex);
+        }
+    }
+
+    private async Task GuardAsync(Func<NpgsqlConnection, Task> op, CancellationToken ct) =>
+        await GuardAsync(async c => { await op(c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// Connection refused or reset, admin/crash shutdown (57P01, 57P02), a server starting up (57P03), connection
+    /// errors (08xxx), Npgsql's other transient errors, or any error that left the connection broken.
+    /// </summary>
+    internal static bool IsConnectionLost(NpgsqlException ex, NpgsqlConnection? conn) =>
+        ex.IsTransient
+        || (ex is PostgresException pg && (pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03"))
+        || (conn is not null && conn.State != System.Data.ConnectionState.Open);
+
+    public Task<DatabaseSchema> InspectAsync(CancellationToken ct) => GuardAsync(conn => PostgreSqlInspector.InspectAsync(conn, ct), ct);
+
+    public Task<long> CountAsync(string table, CancellationToken ct) => GuardAsync(async conn =>
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT COUNT(*) FROM {PgSql.Quote(table)}", conn);
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }, ct);
 
     public async IAsyncEnumerable<object?[]> ReadAsync(ReadRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -81,7 +140,7 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         {
             throw new CutoverException(ErrorCodes.UnsupportedSchema, $"PostgreSQL tables have no rowid; {request.Table} needs a key");
         }
-        var types = await ColumnTypesAsync(request.Table, ct).ConfigureAwait(false);
+        var types = await GuardAsync(_ => ColumnTypesAsync(request.Table, ct), ct).ConfigureAwait(false);
         var select = string.Join(", ", request.Columns.Select(c => PgValues.SelectExpr(c, TypeOf(types, c))));
         var from = PgSql.Quote(request.Table);
         var order = PgSql.QuoteList(request.Key);
@@ -89,10 +148,14 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         {
             foreach (var chunk in request.Keys.Chunk(KeysPerStatement))
             {
-                await using var cmd = _conn.CreateCommand();
-                var where = PgSql.InKeys(request.Key, cmd, chunk);
-                cmd.CommandText = $"SELECT {select} FROM {from} WHERE {where} ORDER BY {order}";
-                foreach (var row in await ReadAllAsync(cmd, request.Columns.Count, ct).ConfigureAwait(false))
+                var page = await GuardAsync(async conn =>
+                {
+                    await using var cmd = conn.CreateCommand();
+                    var where = PgSql.InKeys(request.Key, cmd, chunk);
+                    cmd.CommandText = $"SELECT {select} FROM {from} WHERE {where} ORDER BY {order}";
+                    return await ReadAllAsync(cmd, request.Columns.Count, ct).ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
+                foreach (var row in page)
                 {
                     yield return row;
                 }
@@ -105,10 +168,13 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            await using var cmd = _conn.CreateCommand();
-            var where = after is null ? "" : " WHERE " + PgSql.After(request.Key, cmd, after);
-            cmd.CommandText = $"SELECT {select} FROM {from}{where} ORDER BY {order} LIMIT {Page}";
-            var rows = await ReadAllAsync(cmd, request.Columns.Count, ct).ConfigureAwait(false);
+            var rows = await GuardAsync(async conn =>
+            {
+                await using var cmd = conn.CreateCommand();
+                var where = after is null ? "" : " WHERE " + PgSql.After(request.Key, cmd, after);
+                cmd.CommandText = $"SELECT {select} FROM {from}{where} ORDER BY {order} LIMIT {Page}";
+                return await ReadAllAsync(cmd, request.Columns.Count, ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
             foreach (var row in rows)
             {
                 yield return row;

@@ -15,7 +15,9 @@ namespace Cutover.Copy;
 /// Copies one entity: a reader task streams keyset pages and transforms them into batches; a bounded channel
 /// (two batches deep) hands them to the writer, so memory stays flat however large the table.
 /// Each batch is one target transaction followed by a checkpoint; rows that may have landed before a crash
-/// are replayed as upserts, so a resumed copy has every row exactly once.
+/// are replayed as upserts, so a resumed copy has every row exactly once. A transient failure (a dropped connection,
+/// a restarting server) is retried under <see cref="CopyResilience"/>: a batch write is retried as an upsert, and a
+/// source read restarts after the last row it read.
 /// </summary>
 public static class EntityCopier
 {
@@ -33,7 +35,8 @@ public static class EntityCopier
         var transformer = new RowTransformer(e, state);
         // Rows recorded as failed by an earlier attempt: when one lands now (the data or the plan was fixed), its record is closed.
         var open = (await state.FailuresAsync(e.Name, unresolvedOnly: true, ct).ConfigureAwait(false)).ToDictionary(f => f.Key);
-        var reader = Task.Run(() => ReadAsync(ctx, e, transformer, after, channel.Writer, linked.Token), linked.Token);
+        var resilience = CopyResilience.Create(ctx.Time, ctx.Observer, ctx.Logger, ctx.Retry);
+        var reader = Task.Run(() => ReadAsync(ctx, e, transformer, after, resilience, channel.Writer, linked.Token), linked.Token);
         var clock = Stopwatch.StartNew();
         var baseSeconds = progress.Seconds;
         ctx.Observer.EntityStarted(e.Name, progress.Total, progress.Read);
@@ -46,7 +49,7 @@ public static class EntityCopier
                 toUpsert = Math.Max(0, toUpsert - batch.Rows.Length);
                 var started = Stopwatch.GetTimestamp();
                 var before = progress;
-                progress = await WriteBatchAsync(ctx, e, batch, mode, progress, open, baseSeconds + clock.Elapsed.TotalSeconds, ct).ConfigureAwait(false);
+                progress = await WriteBatchAsync(ctx, e, resilience, batch, mode, progress, open, baseSeconds + clock.Elapsed.TotalSeconds, ct).ConfigureAwait(false);
                 var tag = new KeyValuePair<string, object?>("entity", e.Name);
                 CutoverMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tag);
                 CutoverMetrics.RowsRead.Add(progress.Read - before.Read, tag);
@@ -77,21 +80,28 @@ public static class EntityCopier
         return progress;
     }
 
-    private static async Task ReadAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, object?[]? after, ChannelWriter<CopyBatch> writer, CancellationToken ct)
+    private static async Task ReadAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, object?[]? after,
+        Polly.ResiliencePipeline resilience, ChannelWriter<CopyBatch> writer, CancellationToken ct)
     {
         Exception? error = null;
         try
         {
             var rows = new List<object?[]>(ctx.Plan.BatchSize);
-            await foreach (var row in ctx.Source.ReadAsync(e.SourceRead(after), ct).ConfigureAwait(false))
+            // Keyset reads restart cleanly: a retry reads again after the last row this reader got, so no row is read twice.
+            var last = after;
+            await resilience.ExecuteAsync(async t =>
             {
-                rows.Add(row);
-                if (rows.Count == ctx.Plan.BatchSize)
+                await foreach (var row in ctx.Source.ReadAsync(e.SourceRead(last), t).ConfigureAwait(false))
                 {
-                    await writer.WriteAsync(new CopyBatch(await transformer.TransformAsync(rows, ct).ConfigureAwait(false), e.KeyOf(rows[^1])), ct).ConfigureAwait(false);
-                    rows = new List<object?[]>(ctx.Plan.BatchSize);
+                    rows.Add(row);
+                    last = e.KeyOf(row);
+                    if (rows.Count == ctx.Plan.BatchSize)
+                    {
+                        await writer.WriteAsync(new CopyBatch(await transformer.TransformAsync(rows, t).ConfigureAwait(false), e.KeyOf(rows[^1])), t).ConfigureAwait(false);
+                        rows = new List<object?[]>(ctx.Plan.BatchSize);
+                    }
                 }
-            }
+            }, ct).ConfigureAwait(false);
             if (rows.Count > 0)
             {
                 await writer.WriteAsync(new CopyBatch(await transformer.TransformAsync(rows, ct).ConfigureAwait(false), e.KeyOf(rows[^1])), ct).ConfigureAwait(false);
@@ -108,7 +118,7 @@ public static class EntityCopier
         }
     }
 
-    private static async Task<EntityProgress> WriteBatchAsync(MigrationContext ctx, BoundEntity e, CopyBatch batch, WriteMode mode,
+    private static async Task<EntityProgress> WriteBatchAsync(MigrationContext ctx, BoundEntity e, Polly.ResiliencePipeline resilience, CopyBatch batch, WriteMode mode,
         EntityProgress progress, Dictionary<string, FailureRecord> open, double seconds, CancellationToken ct)
     {
         var state = ctx.RequireState();
@@ -140,7 +150,7 @@ public static class EntityCopier
         // Mark the batch as in flight first: if we die after the target commit but before the checkpoint,
         // the resume knows these rows may be there and upserts them.
         await state.SaveProgressAsync(progress with { InFlight = progress.InFlight + batch.Rows.Length }, ct).ConfigureAwait(false);
-        var result = await ctx.Target.WriteBatchAsync(e.Target, good, mode, stop, ct).ConfigureAwait(false);
+        var result = await CopyResilience.WriteAsync(resilience, ctx.Target, e.Target, good, mode, stop, ct).ConfigureAwait(false);
         foreach (var f in result.Failures)
         {
             failures.Add(new FailureRecord(0, progress.RunId, e.Name, KeyCodec.Encode(e.KeyOf(goodSources[f.Index])), f.Code, f.Message, now, null));

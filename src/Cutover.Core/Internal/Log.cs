@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "verify {Entity}: source {SourceCount} rows {SourceSum}, target {TargetCount} rows {TargetSum}")]
     public static partial void Verified(ILogger logger, string entity, long sourceCount, string sourceSum, long targetCount, string targetSum);
+
+    [LoggerMessage(8, LogLevel.Warning, "{What}, retrying in {Seconds:F1} s (attempt {Attempt}/{Attempts}): {Code} {Message}")]
+    public static partial void Retrying(ILogger logger, string what, double seconds, int attempt, int attempts, string code, string message);
 }

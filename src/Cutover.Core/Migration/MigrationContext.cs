@@ -18,6 +18,9 @@ public sealed class MigrationContext : IAsyncDisposable
 
     public required StoreRegistry Registry { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How the copy retries a dropped source or target connection before the run fails (resumable).</summary>
+    public Copy.RetryOptions Retry { get; init; } = Copy.RetryOptions.Default;
     public IMigrationObserver Observer { get; init; } = NullObserver.Instance;
     public ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
