@@ -74,7 +74,9 @@ internal sealed partial class PostgreSqlStore
     }
 
     /// <summary>Foreign keys and secondary indexes, added after the copy. An existing one (a resumed run) is left as it is.</summary>
-    public async Task CreateIndexesAsync(TargetTable table, CancellationToken ct)
+    public Task CreateIndexesAsync(TargetTable table, CancellationToken ct) => GuardAsync(_ => CreateIndexesCoreAsync(table, ct), ct);
+
+    private async Task CreateIndexesCoreAsync(TargetTable table, CancellationToken ct)
     {
         foreach (var (name, isConstraint, sql) in PostgreSqlDdl.CreateIndexes(table))
         {
@@ -130,7 +132,10 @@ internal sealed partial class PostgreSqlStore
     }
 
     /// <summary>Identity and serial key columns continue after the highest copied key.</summary>
-    public async Task FinishTableAsync(TargetTable table, ISourceStore source, string sourceTable, CancellationToken ct)
+    public Task FinishTableAsync(TargetTable table, ISourceStore source, string sourceTable, CancellationToken ct) =>
+        GuardAsync(_ => FinishTableCoreAsync(table, ct), ct);
+
+    private async Task FinishTableCoreAsync(TargetTable table, CancellationToken ct)
     {
         foreach (var key in table.Key)
         {

@@ -147,10 +147,15 @@ public static class Migrator
         result = result with { Entities = await EntityProgressAsync(state, run.Id, ct).ConfigureAwait(false) };
 
         run = await EnterAsync(ctx, run, Phases.Indexes, "building indexes", ct).ConfigureAwait(false);
+        // Both steps skip what already exists, so a dropped connection retries them like a batch.
+        var resilience = Copy.CopyResilience.Create(ctx.Time, ctx.Observer, ctx.Logger, ctx.Retry);
         foreach (var e in ctx.Entities)
         {
-            await ctx.Target.CreateIndexesAsync(e.Target, ct).ConfigureAwait(false);
-            await ctx.Target.FinishTableAsync(e.Target, ctx.Source, e.Source.Name, ct).ConfigureAwait(false);
+            await resilience.ExecuteAsync(async t =>
+            {
+                await ctx.Target.CreateIndexesAsync(e.Target, t).ConfigureAwait(false);
+                await ctx.Target.FinishTableAsync(e.Target, ctx.Source, e.Source.Name, t).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
         }
 
         run = await EnterAsync(ctx, run, Phases.Verify, "counts and checksums on both sides", ct).ConfigureAwait(false);
