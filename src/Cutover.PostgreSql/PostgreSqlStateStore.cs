@@ -158,17 +158,32 @@ public sealed class PostgreSqlStateStore : IStateStore
     }
 
     /// <summary>
-    /// Takes the plan's session-level advisory lock, <c>pg_try_advisory_lock(hashtext('cutover:' || plan))</c>, or throws
-    /// <see cref="ErrorCodes.RunLocked"/>. Held until this store closes; the server drops it when the session ends,
+    /// Takes the plan's session-level advisory lock, <c>pg_advisory_lock(hashtext('cutover:' || plan))</c>, waiting up to
+    /// 3 seconds, or throws <see cref="ErrorCodes.RunLocked"/>. Held until this store closes; the server drops it when the session ends,
     /// process death included.
     /// </summary>
     public Task LockPlanAsync(CancellationToken ct) => Locked(async () =>
     {
-        await using var cmd = Cmd($"SELECT pg_try_advisory_lock({LockKey})");
-        if (!(bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
+        // Wait a little rather than try once: a session that just closed keeps the lock until its server
+        // backend has exited, so a run started right after another one ends would otherwise be refused.
+        await using (var set = Cmd("SET lock_timeout = '3s'"))
+        {
+            await set.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        try
+        {
+            await using var cmd = Cmd($"SELECT pg_advisory_lock({LockKey})");
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
             throw new CutoverException(ErrorCodes.RunLocked,
                 $"plan '{_plan}' is already being run: another cutover process holds this plan's lock in the state database ({Display}); wait for it to finish or stop it, then try again");
+        }
+        finally
+        {
+            await using var reset = Cmd("RESET lock_timeout");
+            await reset.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         return 0;
     }, ct);
