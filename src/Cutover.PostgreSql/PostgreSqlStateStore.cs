@@ -244,24 +244,11 @@ public sealed class PostgreSqlStateStore : IStateStore
     }, ct);
 
     private static RunRecord ReadRun(NpgsqlDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), ParseStatus(r.GetString(4)),
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), RunStatusText.Parse(r.GetString(4)),
         Time(r.GetString(5)), Time(r.GetString(6)), r.IsDBNull(7) ? null : Time(r.GetString(7)),
         r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9), r.GetDouble(10));
 
-    private static RunStatus ParseStatus(string s) => s switch
-    {
-        "running" => RunStatus.Running,
-        "failed" => RunStatus.Failed,
-        "completed" => RunStatus.Completed,
-        "rolled_back" => RunStatus.RolledBack,
-        _ => throw new CutoverException(ErrorCodes.StateUnreachable, $"state store holds an unknown run status '{s}'"),
-    };
 
-    private static string StatusText(RunStatus s) => s switch
-    {
-        RunStatus.RolledBack => "rolled_back",
-        _ => s.ToString().ToLowerInvariant(),
-    };
 
     public Task<RunRecord> StartRunAsync(string planName, string planHash, CancellationToken ct) => Locked(async () =>
     {
@@ -276,7 +263,7 @@ public sealed class PostgreSqlStateStore : IStateStore
         UPDATE {Schema}.runs SET plan_hash = @h, phase = @p, status = @s, updated_at = @u, finished_at = @f,
           error_code = @ec, error_message = @em, active_seconds = @a WHERE plan = @plan AND id = @id
         """, ct,
-        ("id", run.Id), ("h", run.PlanHash), ("p", run.Phase), ("s", StatusText(run.Status)), ("u", Now()),
+        ("id", run.Id), ("h", run.PlanHash), ("p", run.Phase), ("s", RunStatusText.ToText(run.Status)), ("u", Now()),
         ("f", run.FinishedAt is { } f ? Text(f) : null), ("ec", run.ErrorCode), ("em", run.ErrorMessage), ("a", run.ActiveSeconds)), ct);
 
     public Task<IReadOnlyList<EntityProgress>> ProgressAsync(string runId, CancellationToken ct) => Locked(async () =>

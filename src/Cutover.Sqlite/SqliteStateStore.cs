@@ -126,27 +126,13 @@ public sealed class SqliteStateStore : IStateStore
     }, ct);
 
     private static RunRecord ReadRun(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), ParseStatus(r.GetString(4)),
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), RunStatusText.Parse(r.GetString(4)),
         DateTimeOffset.Parse(r.GetString(5), null, System.Globalization.DateTimeStyles.RoundtripKind),
         DateTimeOffset.Parse(r.GetString(6), null, System.Globalization.DateTimeStyles.RoundtripKind),
         r.IsDBNull(7) ? null : DateTimeOffset.Parse(r.GetString(7), null, System.Globalization.DateTimeStyles.RoundtripKind),
         r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9), r.GetDouble(10));
 
-    private static RunStatus ParseStatus(string s) => s switch
-    {
-        "running" => RunStatus.Running,
-        "failed" => RunStatus.Failed,
-        "completed" => RunStatus.Completed,
-        "rolled_back" => RunStatus.RolledBack,
-        _ => throw new CutoverException(ErrorCodes.StateUnreachable, $"state store holds an unknown run status '{s}'"),
-    };
 
-    /// <summary>The stored spelling of a status.</summary>
-    public static string StatusText(RunStatus s) => s switch
-    {
-        RunStatus.RolledBack => "rolled_back",
-        _ => s.ToString().ToLowerInvariant(),
-    };
 
     public Task<RunRecord> StartRunAsync(string planName, string planHash, CancellationToken ct) => Locked(() =>
     {
@@ -164,7 +150,7 @@ public sealed class SqliteStateStore : IStateStore
             UPDATE runs SET plan_hash = @h, phase = @p, status = @s, updated_at = @u, finished_at = @f,
               error_code = @ec, error_message = @em, active_seconds = @a WHERE id = @id
             """,
-            ("@id", run.Id), ("@h", run.PlanHash), ("@p", run.Phase), ("@s", StatusText(run.Status)), ("@u", Now()),
+            ("@id", run.Id), ("@h", run.PlanHash), ("@p", run.Phase), ("@s", RunStatusText.ToText(run.Status)), ("@u", Now()),
             ("@f", run.FinishedAt?.ToString("O")), ("@ec", run.ErrorCode), ("@em", run.ErrorMessage), ("@a", run.ActiveSeconds));
         cmd.ExecuteNonQuery();
     }, ct);

@@ -57,7 +57,7 @@ internal static class StatusCommand
             idMaps[e.Name] = await state.CountIdsAsync(e.Name, ct).ConfigureAwait(false);
         }
         var elapsed = run.ActiveSeconds;
-        var statusWord = SqliteStateStore.StatusText(run.Status);
+        var statusWord = RunStatusText.ToText(run.Status);
         if (run.Status == RunStatus.Running && !await CliRuntime.IsPlanHeldAsync(plan, state, ct).ConfigureAwait(false))
         {
             // Recorded as running, but no process holds the plan: it was killed. The next migrate resumes it.

@@ -97,7 +97,7 @@ internal static class Reports
     public static object MigrateJson(MigrationResult r) => new
     {
         run_id = r.RunId,
-        status = r.Status is { } s ? Sqlite.SqliteStateStore.StatusText(s) : null,
+        status = r.Status is { } s ? RunStatusText.ToText(s) : null,
         phase = r.Phase,
         resumed = r.Resumed,
         already_complete = r.AlreadyComplete,
