@@ -27,22 +27,7 @@ public sealed class PostgreSqlRestartTests : IDisposable
         _dir.Dispose();
     }
 
-    private long RowsDone()
-    {
-        var state = _dir.File(".cutover/sample/state.db");
-        if (!File.Exists(state))
-        {
-            return 0;
-        }
-        try
-        {
-            return (long)(Db.Scalar(state, "SELECT COALESCE(SUM(read), 0) FROM progress WHERE entity NOT LIKE '%#idmap'") ?? 0L);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException)
-        {
-            return 0; // the state file is being created
-        }
-    }
+    private long RowsDone() => Db.RowsCopied(_dir.Path, "sample");
 
     [Fact]
     public void Migrate_TargetServerRestartsMidCopy_RetriesAndFinishesWithExactRows()

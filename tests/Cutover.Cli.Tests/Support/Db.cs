@@ -62,6 +62,27 @@ public static class Db
         return rows;
     }
 
+    /// <summary>
+    /// Rows a running (or killed) migrate of plan <paramref name="plan"/> has copied so far, read from its SQLite state
+    /// store; 0 while the state file does not exist yet or is being created. Tests use it to stop a run mid-copy.
+    /// </summary>
+    public static long RowsCopied(string planDirectory, string plan)
+    {
+        var state = System.IO.Path.Combine(planDirectory, ".cutover", plan, "state.db");
+        if (!File.Exists(state))
+        {
+            return 0;
+        }
+        try
+        {
+            return (long)(Scalar(state, "SELECT COALESCE(SUM(read), 0) FROM progress WHERE entity NOT LIKE '%#idmap'") ?? 0L);
+        }
+        catch (SqliteException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>A sample database: <paramref name="parents"/> uuid-keyed sessions, children with foreign keys, and a keyless log table.</summary>
     public static void CreateSample(string path, int parents, int childrenPerParent, int logs)
     {
