@@ -129,7 +129,8 @@ public sealed class PostgreSqlStateStore : IStateStore
             CREATE TABLE IF NOT EXISTS {Schema}.progress (
               plan text NOT NULL, run_id text NOT NULL, entity text NOT NULL, seq bigint GENERATED ALWAYS AS IDENTITY,
               total bigint NOT NULL, read bigint NOT NULL, written bigint NOT NULL, rejected bigint NOT NULL, checkpoint text,
-              in_flight integer NOT NULL, status text NOT NULL, seconds double precision NOT NULL, PRIMARY KEY (plan, run_id, entity));
+              in_flight integer NOT NULL, status text NOT NULL, seconds double precision NOT NULL, range_end text, PRIMARY KEY (plan, run_id, entity));
+            ALTER TABLE {Schema}.progress ADD COLUMN IF NOT EXISTS range_end text;
             CREATE TABLE IF NOT EXISTS {Schema}.failures (
               id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, plan text NOT NULL, run_id text NOT NULL, entity text NOT NULL,
               key text NOT NULL, code text NOT NULL, message text NOT NULL, at text NOT NULL, resolved_at text,
@@ -269,7 +270,7 @@ public sealed class PostgreSqlStateStore : IStateStore
     public Task<IReadOnlyList<EntityProgress>> ProgressAsync(string runId, CancellationToken ct) => Locked(async () =>
     {
         await using var cmd = Cmd($"""
-            SELECT run_id, entity, total, read, written, rejected, checkpoint, in_flight, status, seconds
+            SELECT run_id, entity, total, read, written, rejected, checkpoint, in_flight, status, seconds, range_end
             FROM {Schema}.progress WHERE plan = @plan AND run_id = @r ORDER BY seq
             """, ("r", runId));
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -277,19 +278,19 @@ public sealed class PostgreSqlStateStore : IStateStore
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             list.Add(new EntityProgress(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5),
-                r.IsDBNull(6) ? null : r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetDouble(9)));
+                r.IsDBNull(6) ? null : r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetDouble(9), r.IsDBNull(10) ? null : r.GetString(10)));
         }
         return (IReadOnlyList<EntityProgress>)list;
     }, ct);
 
     public Task SaveProgressAsync(EntityProgress p, CancellationToken ct) => Locked(() => ExecAsync($"""
-        INSERT INTO {Schema}.progress (plan, run_id, entity, total, read, written, rejected, checkpoint, in_flight, status, seconds)
-        VALUES (@plan, @r, @e, @t, @rd, @w, @rj, @c, @f, @s, @sec)
+        INSERT INTO {Schema}.progress (plan, run_id, entity, total, read, written, rejected, checkpoint, in_flight, status, seconds, range_end)
+        VALUES (@plan, @r, @e, @t, @rd, @w, @rj, @c, @f, @s, @sec, @re)
         ON CONFLICT (plan, run_id, entity) DO UPDATE SET total = @t, read = @rd, written = @w, rejected = @rj,
-          checkpoint = @c, in_flight = @f, status = @s, seconds = @sec
+          checkpoint = @c, in_flight = @f, status = @s, seconds = @sec, range_end = @re
         """, ct,
         ("r", p.RunId), ("e", p.Entity), ("t", p.Total), ("rd", p.Read), ("w", p.Written), ("rj", p.Rejected),
-        ("c", p.Checkpoint), ("f", p.InFlight), ("s", p.Status), ("sec", p.Seconds)), ct);
+        ("c", p.Checkpoint), ("f", p.InFlight), ("s", p.Status), ("sec", p.Seconds), ("re", p.RangeEnd)), ct);
 
     public Task RecordFailuresAsync(IReadOnlyList<FailureRecord> failures, CancellationToken ct) => Locked(async () =>
     {

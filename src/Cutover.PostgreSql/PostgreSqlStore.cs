@@ -35,6 +35,9 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
 
     public string Display { get; }
 
+    /// <inheritdoc />
+    public bool ParallelWrites => true;
+
     /// <summary>The database was connected to, so it exists (a missing database fails to open).</summary>
     public bool Exists => true;
 
@@ -171,7 +174,7 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
             var rows = await GuardAsync(async conn =>
             {
                 await using var cmd = conn.CreateCommand();
-                var where = after is null ? "" : " WHERE " + PgSql.After(request.Key, cmd, after);
+                var where = PgSql.KeyRange(request.Key, cmd, after, request.Until);
                 cmd.CommandText = $"SELECT {select} FROM {from}{where} ORDER BY {order} LIMIT {Page}";
                 return await ReadAllAsync(cmd, request.Columns.Count, ct).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
@@ -186,6 +189,23 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
             var last = rows[^1];
             after = keyIdx.Select(i => last[i]).ToArray();
         }
+    }
+
+    public async Task<object?[]?> KeyAtAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, long offset, bool fromEnd, CancellationToken ct)
+    {
+        if (keyIsRowid)
+        {
+            throw new CutoverException(ErrorCodes.UnsupportedSchema, $"PostgreSQL tables have no rowid; {table} needs a key");
+        }
+        var types = await GuardAsync(_ => ColumnTypesAsync(table, ct), ct).ConfigureAwait(false);
+        var rows = await GuardAsync(async conn =>
+        {
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"SELECT {string.Join(", ", key.Select(c => PgValues.SelectExpr(c, TypeOf(types, c))))} FROM {PgSql.Quote(table)} " +
+                $"ORDER BY {string.Join(", ", key.Select(k => PgSql.Quote(k) + (fromEnd ? " DESC" : "")))} LIMIT 1 OFFSET {offset}";
+            return await ReadAllAsync(cmd, key.Count, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     private static string? TypeOf(Dictionary<string, string> types, string column) =>

@@ -65,7 +65,7 @@ public sealed class SqliteStateStore : IStateStore
             CREATE TABLE IF NOT EXISTS progress (
               run_id TEXT NOT NULL, entity TEXT NOT NULL, total INTEGER NOT NULL, read INTEGER NOT NULL,
               written INTEGER NOT NULL, rejected INTEGER NOT NULL, checkpoint TEXT, in_flight INTEGER NOT NULL,
-              status TEXT NOT NULL, seconds REAL NOT NULL, PRIMARY KEY (run_id, entity));
+              status TEXT NOT NULL, seconds REAL NOT NULL, range_end TEXT, PRIMARY KEY (run_id, entity));
             CREATE TABLE IF NOT EXISTS failures (
               id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, entity TEXT NOT NULL, key TEXT NOT NULL,
               code TEXT NOT NULL, message TEXT NOT NULL, at TEXT NOT NULL, resolved_at TEXT);
@@ -79,8 +79,20 @@ public sealed class SqliteStateStore : IStateStore
             CREATE TABLE IF NOT EXISTS control (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
             """);
+        if (!HasRangeEnd())
+        {
+            // State files written before parallel copy (0.1.0) lack the key-range column.
+            Exec("ALTER TABLE progress ADD COLUMN range_end TEXT");
+        }
         Exec($"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '{SchemaVersion}')");
         Exec("INSERT OR IGNORE INTO control (key, value) VALUES ('authority', 'source'), ('maintenance', 'off'), ('stage', 'legacy')");
+    }
+
+    private bool HasRangeEnd()
+    {
+        using var cmd = _conn.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM pragma_table_info('progress') WHERE name = 'range_end'";
+        return (long)cmd.ExecuteScalar()! > 0;
     }
 
     private void Exec(string sql)
@@ -157,13 +169,15 @@ public sealed class SqliteStateStore : IStateStore
 
     public Task<IReadOnlyList<EntityProgress>> ProgressAsync(string runId, CancellationToken ct) => Locked(() =>
     {
-        using var cmd = Cmd("SELECT run_id, entity, total, read, written, rejected, checkpoint, in_flight, status, seconds FROM progress WHERE run_id = @r ORDER BY rowid", ("@r", runId));
+        // A state file from before parallel copy, opened read-only (status, dry run), has no range_end column: none of its rows is a range.
+        var rangeEnd = HasRangeEnd() ? "range_end" : "NULL";
+        using var cmd = Cmd($"SELECT run_id, entity, total, read, written, rejected, checkpoint, in_flight, status, seconds, {rangeEnd} FROM progress WHERE run_id = @r ORDER BY rowid", ("@r", runId));
         using var r = cmd.ExecuteReader();
         var list = new List<EntityProgress>();
         while (r.Read())
         {
             list.Add(new EntityProgress(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5),
-                r.IsDBNull(6) ? null : r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetDouble(9)));
+                r.IsDBNull(6) ? null : r.GetString(6), r.GetInt32(7), r.GetString(8), r.GetDouble(9), r.IsDBNull(10) ? null : r.GetString(10)));
         }
         return (IReadOnlyList<EntityProgress>)list;
     }, ct);
@@ -171,12 +185,13 @@ public sealed class SqliteStateStore : IStateStore
     public Task SaveProgressAsync(EntityProgress p, CancellationToken ct) => Locked(() =>
     {
         using var cmd = Cmd("""
-            INSERT INTO progress VALUES (@r, @e, @t, @rd, @w, @rj, @c, @f, @s, @sec)
+            INSERT INTO progress (run_id, entity, total, read, written, rejected, checkpoint, in_flight, status, seconds, range_end)
+            VALUES (@r, @e, @t, @rd, @w, @rj, @c, @f, @s, @sec, @re)
             ON CONFLICT (run_id, entity) DO UPDATE SET total = @t, read = @rd, written = @w, rejected = @rj,
-              checkpoint = @c, in_flight = @f, status = @s, seconds = @sec
+              checkpoint = @c, in_flight = @f, status = @s, seconds = @sec, range_end = @re
             """,
             ("@r", p.RunId), ("@e", p.Entity), ("@t", p.Total), ("@rd", p.Read), ("@w", p.Written), ("@rj", p.Rejected),
-            ("@c", p.Checkpoint), ("@f", p.InFlight), ("@s", p.Status), ("@sec", p.Seconds));
+            ("@c", p.Checkpoint), ("@f", p.InFlight), ("@s", p.Status), ("@sec", p.Seconds), ("@re", p.RangeEnd));
         cmd.ExecuteNonQuery();
     }, ct);
 

@@ -36,6 +36,9 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
 
     public string Display => "sqlite:" + FilePath;
 
+    /// <inheritdoc />
+    public bool ParallelWrites => false;
+
     public bool Exists { get; }
 
     private SqliteConnection Conn => _conn ?? throw new CutoverException(
@@ -102,7 +105,7 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
         {
             ct.ThrowIfCancellationRequested();
             using var cmd = Conn.CreateCommand();
-            var where = after is null ? "" : " WHERE " + SqliteSql.After(keyExprs, cmd, after);
+            var where = SqliteSql.KeyRange(keyExprs, cmd, after, request.Until);
             cmd.CommandText = $"SELECT {select} FROM {SqliteSql.Quote(request.Table)}{where} ORDER BY {order} LIMIT {Page}";
             var n = 0;
             object?[]? last = null;
@@ -119,6 +122,18 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
             after = keyIdx.Select(i => last[i]).ToArray();
             await Task.Yield();
         }
+    }
+
+    public Task<object?[]?> KeyAtAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, long offset, bool fromEnd, CancellationToken ct)
+    {
+        if (_conn is null)
+        {
+            return Task.FromResult<object?[]?>(null);
+        }
+        var keyExprs = key.Select(k => SqliteSql.KeyExpr(k, keyIsRowid)).ToList();
+        using var cmd = Conn.CreateCommand();
+        cmd.CommandText = $"SELECT {string.Join(", ", keyExprs)} FROM {SqliteSql.Quote(table)} ORDER BY {string.Join(", ", keyExprs.Select(k => fromEnd ? k + " DESC" : k))} LIMIT 1 OFFSET {offset}";
+        return Task.FromResult(ReadAll(cmd, key.Count).FirstOrDefault());
     }
 
     private static int IndexOf(IReadOnlyList<string> columns, string name)

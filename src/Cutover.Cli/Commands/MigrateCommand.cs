@@ -9,18 +9,26 @@ namespace Cutover.Cli.Commands;
 /// <summary><c>cutover migrate PLAN [--dry-run] [--json]</c>: preflight, backup, schema, copy, verify, checks; resumes an interrupted run.</summary>
 internal static class MigrateCommand
 {
-    public sealed record Options(string Plan, bool DryRun, bool Json);
+    public sealed record Options(string Plan, bool DryRun, bool Json, int? Jobs = null, long SplitRows = MigrationContext.DefaultSplitRows);
 
     public static Command Build()
     {
         var plan = CommonOptions.Plan();
         var dryRun = CommonOptions.DryRun();
         var json = CommonOptions.Json();
+        var jobs = CommonOptions.Jobs("copy jobs (an entity, or a key range of a large one)");
+        var split = new Option<long>("--split-larger-than")
+        {
+            HelpName = "ROWS",
+            Description = "With more than one job, cut tables of at least this many rows into key ranges copied in parallel",
+            DefaultValueFactory = _ => MigrationContext.DefaultSplitRows,
+            Validators = { r => { if (r.GetValueOrDefault<long>() < 1) { r.AddError("--split-larger-than takes a number of rows, at least 1"); } } },
+        };
         var cmd = new Command("migrate", "Copy the source into the target as the plan says, verify it, run the checks. Run it again after any stop to resume.")
         {
-            plan, dryRun, json,
+            plan, dryRun, json, jobs, split,
         };
-        cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(dryRun), r.GetValue(json)), ct));
+        cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(dryRun), r.GetValue(json), r.GetValue(jobs), r.GetValue(split)), ct));
         return cmd;
     }
 
@@ -47,6 +55,8 @@ internal static class MigrateCommand
         var result = await Terminal.WithProgressAsync(o.Json, async observer =>
         {
             await using var ctx = await CliRuntime.OpenAsync(plan, SessionMode.Write, observer, loggers.CreateLogger("migrate"), ct, lockPlan: true).ConfigureAwait(false);
+            ctx.Jobs = CommonOptions.JobsFor(o.Jobs, ctx.Target);
+            ctx.SplitRows = o.SplitRows;
             return await Migrator.RunAsync(ctx, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
         if (o.Json)

@@ -43,11 +43,7 @@ internal static class StatusCommand
             return Errors.ExitCodes.Ok;
         }
         var failures = await state.FailuresAsync(null, unresolvedOnly: true, ct).ConfigureAwait(false);
-        var open = failures.GroupBy(f => f.Entity).ToDictionary(g => g.Key, g => (long)g.Count());
-        var progress = (await state.ProgressAsync(run.Id, ct).ConfigureAwait(false))
-            .Where(p => !p.Entity.EndsWith("#idmap", StringComparison.Ordinal))
-            .Select(p => p with { Rejected = open.GetValueOrDefault(p.Entity) })
-            .ToList();
+        var progress = await Copy.CopyParts.ForPeopleAsync(state, run.Id, ct).ConfigureAwait(false);
         var backups = (await state.BackupsAsync(ct).ConfigureAwait(false)).Where(b => b.RunId == run.Id).ToList();
         var authority = await state.GetValueAsync(ControlKeys.Authority, ct).ConfigureAwait(false);
         var audit = await state.AuditLogAsync(5, ct).ConfigureAwait(false);

@@ -15,6 +15,12 @@ public interface ISourceStore : IAsyncDisposable
     /// <summary>Streams rows in key order; values are the boxed kinds of <see cref="Values.Value"/>.</summary>
     IAsyncEnumerable<object?[]> ReadAsync(ReadRequest request, CancellationToken ct);
 
+    /// <summary>
+    /// The key of the row <paramref name="offset"/> places from the start of <paramref name="table"/> in key order (from the
+    /// end when <paramref name="fromEnd"/>), or null when there is no such row. Finds where to split a large table.
+    /// </summary>
+    Task<object?[]?> KeyAtAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, long offset, bool fromEnd, CancellationToken ct);
+
     /// <summary>Counts keys that are NULL and keys that occur more than once.</summary>
     Task<(long NullKeys, long DuplicateKeys)> CheckKeysAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, CancellationToken ct);
 

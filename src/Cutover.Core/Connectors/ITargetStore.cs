@@ -8,6 +8,12 @@ public interface ITargetStore : ISourceStore
     /// <summary>True when the store already exists (a file, a database).</summary>
     bool Exists { get; }
 
+    /// <summary>
+    /// True when several connections may write at once and gain from it (PostgreSQL). SQLite takes one writer at a time,
+    /// so a parallel copy into it runs one job.
+    /// </summary>
+    bool ParallelWrites { get; }
+
     /// <summary>Checks the target can be written, without writing anything.</summary>
     Task CheckWritableAsync(CancellationToken ct);
 

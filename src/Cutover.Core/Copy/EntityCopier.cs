@@ -12,7 +12,7 @@ using Cutover.Values;
 namespace Cutover.Copy;
 
 /// <summary>
-/// Copies one entity: a reader task streams keyset pages and transforms them into batches; a bounded channel
+/// Copies one entity, or one key range of it: a reader task streams keyset pages and transforms them into batches; a bounded channel
 /// (two batches deep) hands them to the writer, so memory stays flat however large the table.
 /// Each batch is one target transaction followed by a checkpoint; rows that may have landed before a crash
 /// are replayed as upserts, so a resumed copy has every row exactly once. A transient failure (a dropped connection,
@@ -25,8 +25,10 @@ public static class EntityCopier
     {
         var state = ctx.RequireState();
         var after = progress.Checkpoint is null ? null : KeyCodec.Decode(progress.Checkpoint);
+        var until = progress.RangeEnd is null ? null : KeyCodec.Decode(progress.RangeEnd);
+        var isRange = progress.Entity != e.Name;
         var toUpsert = progress.InFlight;
-        if (progress.Checkpoint is not null || toUpsert > 0)
+        if (progress.Read > 0 || toUpsert > 0)
         {
             Log.Resuming(ctx.Logger, progress.RunId, e.Name, progress.Checkpoint ?? "(start)", toUpsert);
         }
@@ -36,10 +38,10 @@ public static class EntityCopier
         // Rows recorded as failed by an earlier attempt: when one lands now (the data or the plan was fixed), its record is closed.
         var open = (await state.FailuresAsync(e.Name, unresolvedOnly: true, ct).ConfigureAwait(false)).ToDictionary(f => f.Key);
         var resilience = CopyResilience.Create(ctx.Time, ctx.Observer, ctx.Logger, ctx.Retry);
-        var reader = Task.Run(() => ReadAsync(ctx, e, transformer, after, resilience, channel.Writer, linked.Token), linked.Token);
+        var reader = Task.Run(() => ReadAsync(ctx, e, transformer, after, until, resilience, channel.Writer, linked.Token), linked.Token);
         var clock = Stopwatch.StartNew();
         var baseSeconds = progress.Seconds;
-        ctx.Observer.EntityStarted(e.Name, progress.Total, progress.Read);
+        ctx.Observer.EntityStarted(progress.Entity, progress.Total, progress.Read);
         progress = progress with { Status = "copying" };
         try
         {
@@ -55,7 +57,7 @@ public static class EntityCopier
                 CutoverMetrics.RowsRead.Add(progress.Read - before.Read, tag);
                 CutoverMetrics.RowsWritten.Add(progress.Written - before.Written, tag);
                 CutoverMetrics.RowsRejected.Add(progress.Rejected - before.Rejected, tag);
-                ctx.Observer.Progress(e.Name, progress.Read);
+                ctx.Observer.Progress(progress.Entity, progress.Read);
             }
             await reader.ConfigureAwait(false);
         }
@@ -72,7 +74,8 @@ public static class EntityCopier
             }
             throw;
         }
-        var rejected = (await state.FailuresAsync(e.Name, unresolvedOnly: true, ct).ConfigureAwait(false)).Count;
+        // A key range counts what it rejected; the entity's total comes from the failure records once all its ranges are done.
+        var rejected = isRange ? progress.Rejected : (await state.FailuresAsync(e.Name, unresolvedOnly: true, ct).ConfigureAwait(false)).Count;
         progress = progress with { Status = "done", Rejected = rejected, InFlight = 0, Seconds = baseSeconds + clock.Elapsed.TotalSeconds };
         await state.SaveProgressAsync(progress, ct).ConfigureAwait(false);
         Log.EntityCopied(ctx.Logger, progress.RunId, e.Name, progress.Read, progress.Written, progress.Rejected, progress.Seconds);
@@ -80,7 +83,7 @@ public static class EntityCopier
         return progress;
     }
 
-    private static async Task ReadAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, object?[]? after,
+    private static async Task ReadAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, object?[]? after, object?[]? until,
         Polly.ResiliencePipeline resilience, ChannelWriter<CopyBatch> writer, CancellationToken ct)
     {
         Exception? error = null;
@@ -91,7 +94,7 @@ public static class EntityCopier
             var last = after;
             await resilience.ExecuteAsync(async t =>
             {
-                await foreach (var row in ctx.Source.ReadAsync(e.SourceRead(last), t).ConfigureAwait(false))
+                await foreach (var row in ctx.Source.ReadAsync(e.SourceRead(last) with { Until = until }, t).ConfigureAwait(false))
                 {
                     rows.Add(row);
                     last = e.KeyOf(row);

@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "{What}, retrying in {Seconds:F1} s (attempt {Attempt}/{Attempts}): {Code} {Message}")]
     public static partial void Retrying(ILogger logger, string what, double seconds, int attempt, int attempts, string code, string message);
+
+    [LoggerMessage(9, LogLevel.Information, "run {RunId}: {Entity} ({Rows} rows) split into {Ranges} key ranges copied in parallel")]
+    public static partial void EntitySplit(ILogger logger, string runId, string entity, int ranges, long rows);
 }

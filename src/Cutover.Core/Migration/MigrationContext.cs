@@ -22,6 +22,14 @@ public sealed class MigrationContext : IAsyncDisposable
     /// <summary>How the copy retries a dropped source or target connection before the run fails (resumable).</summary>
     public Copy.RetryOptions Retry { get; init; } = Copy.RetryOptions.Default;
     public IMigrationObserver Observer { get; init; } = NullObserver.Instance;
+
+    /// <summary>How many pieces of the copy run at once, each on its own source and target connections (<c>--jobs</c>).</summary>
+    public int Jobs { get; set; } = 1;
+
+    /// <summary>With more than one job, tables of at least this many rows are cut into key ranges copied in parallel (<c>--split-larger-than</c>).</summary>
+    public long SplitRows { get; set; } = DefaultSplitRows;
+
+    public const long DefaultSplitRows = 500_000;
     public ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     public string SourceDisplay => Registry.Redact(Plan.Source);
@@ -37,6 +45,23 @@ public sealed class MigrationContext : IAsyncDisposable
     public BoundEntity Entity(string name) => Entities.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new Errors.CutoverException(Errors.ErrorCodes.UsageInvalid,
             $"'{name}' is not an entity of plan '{Plan.Name}'; entities: {string.Join(", ", Entities.Select(e => e.Name))}");
+
+    /// <summary>The same command on other connections: what one parallel copy job works with. Disposing stays with the caller.</summary>
+    internal MigrationContext WithStores(ISourceStore source, ITargetStore target, IMigrationObserver observer) => new()
+    {
+        Plan = Plan,
+        Entities = Entities,
+        Source = source,
+        Target = target,
+        State = State,
+        Registry = Registry,
+        Time = Time,
+        Retry = Retry,
+        Observer = observer,
+        Logger = Logger,
+        Jobs = Jobs,
+        SplitRows = SplitRows,
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -30,7 +30,7 @@ public static class Migrator
                 Status = latest.Status,
                 Phase = latest.Phase,
                 AlreadyComplete = true,
-                Entities = await EntityProgressAsync(state, latest.Id, ct).ConfigureAwait(false),
+                Entities = await CopyParts.ForPeopleAsync(state, latest.Id, ct).ConfigureAwait(false),
             };
         }
         var fresh = latest is null || latest.Status == RunStatus.RolledBack;
@@ -78,7 +78,7 @@ public static class Migrator
                 ErrorCode = code,
                 ErrorMessage = code == ErrorCodes.Interrupted ? "interrupted; run the same command again to resume" : ex.Message,
                 ErrorDetails = (ex as CutoverException)?.Details ?? [],
-                Entities = await EntityProgressAsync(state, run.Id, CancellationToken.None).ConfigureAwait(false),
+                Entities = await CopyParts.ForPeopleAsync(state, run.Id, CancellationToken.None).ConfigureAwait(false),
                 Seconds = clock.Elapsed.TotalSeconds,
             };
         }
@@ -139,12 +139,15 @@ public static class Migrator
             }
         }
 
-        run = await EnterAsync(ctx, run, Phases.Copy, $"{ctx.Entities.Count} entities, batches of {ctx.Plan.BatchSize}", ct).ConfigureAwait(false);
-        foreach (var e in ctx.Entities.Where(e => progress[e.Name].Status != "done"))
+        var jobs = CopyScheduler.Jobs(ctx);
+        if (jobs < ctx.Jobs)
         {
-            await EntityCopier.CopyAsync(ctx, e, progress[e.Name], ct).ConfigureAwait(false);
+            ctx.Observer.Warn($"target {ctx.TargetDisplay} takes one writer at a time; copying with 1 job instead of {ctx.Jobs}");
         }
-        result = result with { Entities = await EntityProgressAsync(state, run.Id, ct).ConfigureAwait(false) };
+        run = await EnterAsync(ctx, run, Phases.Copy,
+            $"{ctx.Entities.Count} entities, batches of {ctx.Plan.BatchSize}" + (jobs > 1 ? $", {jobs} jobs" : ""), ct).ConfigureAwait(false);
+        await CopyScheduler.CopyAsync(ctx, run.Id, progress, ct).ConfigureAwait(false);
+        result = result with { Entities = await CopyParts.ForPeopleAsync(state, run.Id, ct).ConfigureAwait(false) };
 
         run = await EnterAsync(ctx, run, Phases.Indexes, "building indexes", ct).ConfigureAwait(false);
         // Both steps skip what already exists, so a dropped connection retries them like a batch.
@@ -171,19 +174,6 @@ public static class Migrator
             ThrowIfChecksFailed(checks);
         }
         return result;
-    }
-
-    /// <summary>
-    /// Per-entity progress for reports: id-map bookkeeping left out, and rejected counts taken from the failure
-    /// records still open (a row fixed by a later attempt or by <c>retry</c> no longer counts).
-    /// </summary>
-    private static async Task<IReadOnlyList<EntityProgress>> EntityProgressAsync(IStateStore state, string runId, CancellationToken ct)
-    {
-        var open = (await state.FailuresAsync(null, unresolvedOnly: true, ct).ConfigureAwait(false)).GroupBy(f => f.Entity).ToDictionary(g => g.Key, g => (long)g.Count());
-        return (await state.ProgressAsync(runId, ct).ConfigureAwait(false))
-            .Where(p => !p.Entity.EndsWith("#idmap", StringComparison.Ordinal))
-            .Select(p => p with { Rejected = open.GetValueOrDefault(p.Entity) })
-            .ToList();
     }
 
     /// <summary>Throws <c>COUNT_MISMATCH</c> or <c>CHECKSUM_MISMATCH</c> naming every entity that differs.</summary>
@@ -218,7 +208,7 @@ public static class Migrator
     {
         RunRecord? latest = ctx.State is null ? null : await ctx.State.LatestRunAsync(ct).ConfigureAwait(false);
         var resumable = latest is { Status: RunStatus.Running or RunStatus.Failed };
-        var progress = resumable ? (await ctx.State!.ProgressAsync(latest!.Id, ct).ConfigureAwait(false)).ToDictionary(p => p.Entity) : [];
+        var progress = resumable ? CopyParts.Rollup(await ctx.State!.ProgressAsync(latest!.Id, ct).ConfigureAwait(false)).ToDictionary(p => p.Entity) : [];
         var fresh = latest is null || latest.Status == RunStatus.RolledBack;
         var findings = await PreflightInspector.InspectAsync(ctx, freshRun: fresh && progress.Count == 0, ct).ConfigureAwait(false);
         var entities = new List<DryRunEntity>();

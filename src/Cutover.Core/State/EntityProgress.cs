@@ -4,6 +4,9 @@ namespace Cutover.State;
 /// Copy progress of one entity in one run. <see cref="Checkpoint"/> is the last source key whose batch is
 /// committed on the target (KeyCodec JSON). <see cref="InFlight"/> counts rows after it that may already be on
 /// the target because a crash came between the target commit and the checkpoint; a resume upserts those.
+/// A large table copied by several jobs at once has one row per key range besides its own (see <see cref="Copy.CopyParts"/>):
+/// such a row starts with <see cref="Checkpoint"/> at the range's exclusive lower bound and reads up to
+/// <see cref="RangeEnd"/> (inclusive; null for the last range, which reads to the end).
 /// </summary>
 public sealed record EntityProgress(
     string RunId,
@@ -15,4 +18,5 @@ public sealed record EntityProgress(
     string? Checkpoint,
     int InFlight,
     string Status,
-    double Seconds);
+    double Seconds,
+    string? RangeEnd = null);

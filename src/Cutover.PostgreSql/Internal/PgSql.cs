@@ -12,17 +12,35 @@ internal static class PgSql
     /// <summary>A single-quoted SQL string literal (for DDL text only; values in DML are bound).</summary>
     public static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    /// <summary><c>(k1, k2) &gt; (@a0, @a1)</c>: a row comparison, so composite keys page as whole tuples.</summary>
-    public static string After(IReadOnlyList<string> key, NpgsqlCommand cmd, IReadOnlyList<object?> after)
+    /// <summary>
+    /// The WHERE clause of one keyset page: <c>(k1, k2) &gt; (@a0, @a1)</c> for rows after <paramref name="after"/>, and
+    /// <c>&lt;=</c> <paramref name="until"/> for one key range of a split table (either may be null). Row comparisons, so
+    /// composite keys page as whole tuples. Empty when both are null.
+    /// </summary>
+    public static string KeyRange(IReadOnlyList<string> key, NpgsqlCommand cmd, IReadOnlyList<object?>? after, IReadOnlyList<object?>? until)
+    {
+        var terms = new List<string>(2);
+        if (after is not null)
+        {
+            terms.Add(Compare(key, cmd, after, ">", "a"));
+        }
+        if (until is not null)
+        {
+            terms.Add(Compare(key, cmd, until, "<=", "u"));
+        }
+        return terms.Count == 0 ? "" : " WHERE " + string.Join(" AND ", terms);
+    }
+
+    private static string Compare(IReadOnlyList<string> key, NpgsqlCommand cmd, IReadOnlyList<object?> values, string op, string prefix)
     {
         var names = new List<string>();
         for (var i = 0; i < key.Count; i++)
         {
-            names.Add(Bind(cmd, "a" + i, after[i]));
+            names.Add(Bind(cmd, prefix + i, values[i]));
         }
         return key.Count == 1
-            ? $"{Quote(key[0])} > {names[0]}"
-            : $"({QuoteList(key)}) > ({string.Join(", ", names)})";
+            ? $"{Quote(key[0])} {op} {names[0]}"
+            : $"({QuoteList(key)}) {op} ({string.Join(", ", names)})";
     }
 
     /// <summary><c>(k1, k2) IN ((@k0_0, @k0_1), ...)</c> for one chunk of keys.</summary>

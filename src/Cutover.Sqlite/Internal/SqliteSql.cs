@@ -36,19 +36,36 @@ internal static class SqliteSql
     /// </summary>
     private static string Param(string name, object? value) => value is Cutover.Values.RawText ? $"CAST({name} AS TEXT)" : name;
 
-    /// <summary>WHERE clause for "key after the given tuple", using SQLite row values so composite keys page correctly.</summary>
-    public static string After(IReadOnlyList<string> keyExprs, SqliteCommand cmd, IReadOnlyList<object?> after)
+    /// <summary>
+    /// The WHERE clause of one keyset page: keys after <paramref name="after"/> and at or before <paramref name="until"/>
+    /// (either may be null), using SQLite row values so composite keys compare as whole tuples. Empty when both are null.
+    /// </summary>
+    public static string KeyRange(IReadOnlyList<string> keyExprs, SqliteCommand cmd, IReadOnlyList<object?>? after, IReadOnlyList<object?>? until)
+    {
+        var terms = new List<string>(2);
+        if (after is not null)
+        {
+            terms.Add(Compare(keyExprs, cmd, after, ">", "@a"));
+        }
+        if (until is not null)
+        {
+            terms.Add(Compare(keyExprs, cmd, until, "<=", "@u"));
+        }
+        return terms.Count == 0 ? "" : " WHERE " + string.Join(" AND ", terms);
+    }
+
+    private static string Compare(IReadOnlyList<string> keyExprs, SqliteCommand cmd, IReadOnlyList<object?> values, string op, string prefix)
     {
         var names = new StringBuilder();
-        for (var i = 0; i < after.Count; i++)
+        for (var i = 0; i < values.Count; i++)
         {
-            var p = "@a" + i;
-            cmd.Parameters.AddWithValue(p, Bind(after[i]));
-            names.Append(i == 0 ? "" : ", ").Append(Param(p, after[i]));
+            var p = prefix + i;
+            cmd.Parameters.AddWithValue(p, Bind(values[i]));
+            names.Append(i == 0 ? "" : ", ").Append(Param(p, values[i]));
         }
         return keyExprs.Count == 1
-            ? $"{keyExprs[0]} > {names}"
-            : $"({string.Join(", ", keyExprs)}) > ({names})";
+            ? $"{keyExprs[0]} {op} {names}"
+            : $"({string.Join(", ", keyExprs)}) {op} ({names})";
     }
 
     /// <summary>WHERE clause matching exactly the given key tuples.</summary>

@@ -66,6 +66,52 @@ public abstract partial class TargetStoreConformance
     }
 
     [Fact]
+    public async Task ReadAsync_KeyRanges_TogetherReturnEveryRowExactlyOnce()
+    {
+        const int N = 23_017;
+        var table = Table("ranged", KeyValueColumns, "k");
+        var rows = Enumerable.Range(1, N).Select(i => new object?[] { (long)i * 2, "v" + i }).Reverse().ToList();
+        var source = await CreateSourceAsync("ranged", KeyValueColumns, ["k"], rows);
+
+        // (start, 10000], (10000, 30001], (30001, end): bounds on a key, between keys, and crossing the store's page size.
+        var first = await ReadAllAsync(source, Request(table) with { Until = [10_000L] });
+        var middle = await ReadAllAsync(source, Request(table, after: [10_000L]) with { Until = [30_001L] });
+        var last = await ReadAllAsync(source, Request(table, after: [30_001L]));
+
+        Assert.Equal(5_000, first.Count);
+        Assert.Equal(10_000L, first[^1][0]);
+        Assert.Equal(10_002L, middle[0][0]);
+        Assert.Equal(30_000L, middle[^1][0]);
+        Assert.Equal(Enumerable.Range(1, N).Select(i => (long)i * 2), first.Concat(middle).Concat(last).Select(r => (long)r[0]!));
+    }
+
+    [Fact]
+    public async Task ReadAsync_CompositeKeyRange_ComparesWholeTuple()
+    {
+        var table = Table("comprange", CompositeColumns, "a", "b");
+        object?[][] rows = [[2L, "a", 4L], [1L, "c", 3L], [1L, "a", 1L], [2L, "b", 5L], [1L, "b", 2L], [3L, "a", 6L]];
+        var source = await CreateSourceAsync("comprange", CompositeColumns, ["a", "b"], rows);
+
+        var range = await ReadAllAsync(source, Request(table, after: [1L, "b"]) with { Until = [2L, "b"] });
+
+        Assert.Equal([3L, 4L, 5L], range.Select(r => r[2]));
+    }
+
+    [Fact]
+    public async Task KeyAtAsync_FindsKeysByPositionFromEitherEnd()
+    {
+        var table = Table("positions", CompositeColumns, "a", "b");
+        object?[][] rows = [[2L, "a", 4L], [1L, "c", 3L], [1L, "a", 1L], [2L, "b", 5L], [1L, "b", 2L], [3L, "a", 6L]];
+        var source = await CreateSourceAsync("positions", CompositeColumns, ["a", "b"], rows);
+
+        Assert.Equal([1L, "a"], await source.KeyAtAsync(table.Name, ["a", "b"], false, 0, fromEnd: false, CancellationToken.None));
+        Assert.Equal([2L, "a"], await source.KeyAtAsync(table.Name, ["a", "b"], false, 3, fromEnd: false, CancellationToken.None));
+        Assert.Equal([3L, "a"], await source.KeyAtAsync(table.Name, ["a", "b"], false, 0, fromEnd: true, CancellationToken.None));
+        Assert.Equal([2L, "a"], await source.KeyAtAsync(table.Name, ["a", "b"], false, 2, fromEnd: true, CancellationToken.None));
+        Assert.Null(await source.KeyAtAsync(table.Name, ["a", "b"], false, 6, fromEnd: false, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReadAsync_AfterLastKey_ReturnsNothing()
     {
         var table = Table("tail", KeyValueColumns, "k");

@@ -140,17 +140,21 @@ public sealed class PostgreSqlTests : IDisposable
 
     private long RowsDone() => Db.RowsCopied(_dir.Path, "sample");
 
-    [Fact]
-    public void Migrate_KilledDuringCopyToPostgres_ResumesToExactRows()
+    /// <summary>One job; and three jobs with events (200,000 rows) cut into key ranges, each range resuming from its own checkpoint.</summary>
+    [Theory]
+    [InlineData("1", 0)]
+    [InlineData("3", 12)]
+    public void Migrate_KilledDuringCopyToPostgres_ResumesToExactRows(string jobs, int ranges)
     {
         CreateSample(parents: 2000, childrenPerParent: 100);
         WritePlan(batch: 1000);
         const long total = 2000 + 200_000;
         var killedMidCopy = 0;
+        string[] args = ["migrate", "cutover.yaml", "--jobs", jobs, "--split-larger-than", "20000"];
 
         foreach (var fraction in new[] { 0.2, 0.6 })
         {
-            using var p = CutoverCli.Start(_dir.Path, "migrate", "cutover.yaml");
+            using var p = CutoverCli.Start(_dir.Path, args);
             var clock = Stopwatch.StartNew();
             while (!p.HasExited && RowsDone() < fraction * total && clock.Elapsed < TimeSpan.FromMinutes(2))
             {
@@ -164,11 +168,13 @@ public sealed class PostgreSqlTests : IDisposable
             }
         }
 
-        var final = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+        var final = CutoverCli.Run(_dir.Path, args);
 
         Assert.True(final.ExitCode == 0, final.ToString());
         Assert.True(killedMidCopy >= 1, "no kill landed during the copy");
         AssertSampleCopied(2000, 100);
+        Assert.Equal(ranges, Convert.ToInt32(Db.Scalar(_dir.File(".cutover/sample/state.db"), "SELECT COUNT(*) FROM progress WHERE entity LIKE 'events#range%'")));
+        Assert.Equal(2000L * 100, Convert.ToInt64(Db.Scalar(_dir.File(".cutover/sample/state.db"), "SELECT written FROM progress WHERE entity = 'events'")));
         var verify = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml");
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }

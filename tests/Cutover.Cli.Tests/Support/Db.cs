@@ -75,7 +75,13 @@ public static class Db
         }
         try
         {
-            return (long)(Scalar(state, "SELECT COALESCE(SUM(read), 0) FROM progress WHERE entity NOT LIKE '%#idmap'") ?? 0L);
+            // A table copied in key ranges counts through its ranges while it is split, and through its own row once done.
+            return (long)(Scalar(state, """
+                SELECT COALESCE(SUM(read), 0) FROM progress p
+                WHERE entity NOT LIKE '%#idmap' AND CASE WHEN entity LIKE '%#range%'
+                  THEN EXISTS (SELECT 1 FROM progress q WHERE q.run_id = p.run_id AND q.status = 'split' AND p.entity LIKE q.entity || '#range%')
+                  ELSE status <> 'split' END
+                """) ?? 0L);
         }
         catch (SqliteException)
         {

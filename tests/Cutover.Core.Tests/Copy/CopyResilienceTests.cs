@@ -126,6 +126,7 @@ public sealed class CopyResilienceTests
 
         public string Display => "fake";
         public bool Exists => true;
+        public bool ParallelWrites => true;
         public Task CheckWritableAsync(CancellationToken ct) => Task.CompletedTask;
         public Task<long?> FreeBytesAsync(CancellationToken ct) => Task.FromResult<long?>(null);
         public Task<bool> TableExistsAsync(string table, CancellationToken ct) => Task.FromResult(true);
@@ -138,6 +139,7 @@ public sealed class CopyResilienceTests
         public Task<DatabaseSchema> InspectAsync(CancellationToken ct) => throw new NotSupportedException();
         public Task<long> CountAsync(string table, CancellationToken ct) => Task.FromResult((long)_rows.Count);
         public IAsyncEnumerable<object?[]> ReadAsync(ReadRequest request, CancellationToken ct) => throw new NotSupportedException();
+        public Task<object?[]?> KeyAtAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, long offset, bool fromEnd, CancellationToken ct) => throw new NotSupportedException();
         public Task<(long NullKeys, long DuplicateKeys)> CheckKeysAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, CancellationToken ct) => Task.FromResult((0L, 0L));
         public Task<long> SizeBytesAsync(CancellationToken ct) => Task.FromResult(0L);
         public Task<object?> ScalarAsync(string sql, CancellationToken ct) => Task.FromResult<object?>(null);
