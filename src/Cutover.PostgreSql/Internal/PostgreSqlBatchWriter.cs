@@ -82,18 +82,38 @@ internal static class PostgreSqlBatchWriter
     {
         var sql = $"COPY {PgSql.Quote(table.Name)} ({PgSql.QuoteList(columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)";
         await using var importer = await conn.BeginBinaryImportAsync(sql, ct).ConfigureAwait(false);
+        // Synchronous, typed writes: each only fills Npgsql's buffer (a full buffer is sent in passing), and a typed
+        // Write<T> reuses the column's converter where Write(object) resolves one per value. Profiling the 1M-row
+        // benchmark showed the async per-value path as the writer's largest cost.
         foreach (var row in rows)
         {
-            await importer.StartRowAsync(ct).ConfigureAwait(false);
+            importer.StartRow();
             for (var i = 0; i < columns.Count; i++)
             {
-                if (row[i] is null)
+                var type = columns[i].DbType;
+                switch (row[i])
                 {
-                    await importer.WriteNullAsync(ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    await importer.WriteAsync(row[i], columns[i].DbType, ct).ConfigureAwait(false);
+                    case null:
+                        importer.WriteNull();
+                        break;
+                    case long l:
+                        importer.Write(l, type);
+                        break;
+                    case double d:
+                        importer.Write(d, type);
+                        break;
+                    case string text:
+                        importer.Write(text, type);
+                        break;
+                    case byte[] bytes:
+                        importer.Write(bytes, type);
+                        break;
+                    case bool b:
+                        importer.Write(b, type);
+                        break;
+                    case var other:
+                        importer.Write(other, type);
+                        break;
                 }
             }
         }
