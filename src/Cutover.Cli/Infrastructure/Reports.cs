@@ -89,10 +89,15 @@ internal static class Reports
         {
             var verdict = r.RowsRejected > 0
                 ? $"[yellow]completed with {r.RowsRejected} rejected rows[/] (recorded; see 'cutover status', fix, then 'cutover retry')"
+                : r.Verification.Count == 0 ? "[green]completed[/]: every row copied (not verified: verify: none in the plan; run 'cutover verify')"
+                : r.Verification.All(v => v.SourceChecksum == Verification.EntityVerification.NotComputed) ? "[green]completed[/]: every row copied, row counts equal (verify: counts)"
                 : "[green]completed[/]: every row copied and verified";
             AnsiConsole.MarkupLine($"migrate: run {r.RunId}{(r.Resumed ? " (resumed)" : "")} {verdict} in {r.Seconds:F1}s");
         }
     }
+
+    /// <summary>The first 16 hex digits of a checksum, enough to compare by eye; a word (counts only) as it is.</summary>
+    private static string Short(string checksum) => checksum.Length > 16 && !checksum.Contains(' ', StringComparison.Ordinal) ? checksum[..16] : checksum;
 
     public static object MigrateJson(MigrationResult r) => new
     {
@@ -124,7 +129,7 @@ internal static class Reports
         foreach (var v in results)
         {
             t.AddRow(Markup.Escape(v.Entity), v.SourceRows + (v.ExcludedRejected > 0 ? $" (+{v.ExcludedRejected} rejected)" : ""), v.TargetRows.ToString(),
-                v.SourceChecksum[..16], v.TargetChecksum[..16], v.Match ? "[green]match[/]" : $"[red]{Markup.Escape(v.Problem)}[/]");
+                Markup.Escape(Short(v.SourceChecksum)), Markup.Escape(Short(v.TargetChecksum)), v.Match ? "[green]match[/]" : $"[red]{Markup.Escape(v.Problem)}[/]");
         }
         AnsiConsole.Write(t);
         foreach (var v in results.Where(v => v.DanglingForeignKeys > 0))

@@ -161,10 +161,20 @@ public static class Migrator
             }, ct).ConfigureAwait(false);
         }
 
-        run = await EnterAsync(ctx, run, Phases.Verify, "counts and checksums on both sides", ct).ConfigureAwait(false);
-        var verification = await Verifier.VerifyAsync(ctx, ctx.Entities, ct).ConfigureAwait(false);
-        result = result with { Verification = verification };
-        ThrowIfMismatch(verification);
+        if (ctx.Plan.Verify == VerifyMode.None)
+        {
+            ctx.Observer.Info($"verification skipped (verify: none in the plan); check the copy with: cutover verify {ctx.Plan.FilePath}");
+        }
+        else
+        {
+            var counts = ctx.Plan.Verify == VerifyMode.Counts;
+            run = await EnterAsync(ctx, run, Phases.Verify, counts ? "row counts on both sides (verify: counts)" : "counts and checksums on both sides", ct).ConfigureAwait(false);
+            var verification = counts
+                ? await Verifier.CountAsync(ctx, ctx.Entities, ct).ConfigureAwait(false)
+                : await Verifier.VerifyAsync(ctx, ctx.Entities, ct).ConfigureAwait(false);
+            result = result with { Verification = verification };
+            ThrowIfMismatch(verification);
+        }
 
         if (ctx.Plan.Checks.Count > 0)
         {

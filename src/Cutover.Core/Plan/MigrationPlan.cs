@@ -14,6 +14,7 @@ public sealed record MigrationPlan
     public int BatchSize { get; init; } = 5000;
     public OnErrorPolicy OnError { get; init; } = OnErrorPolicy.Stop;
     public IfExistsPolicy IfExists { get; init; } = IfExistsPolicy.Fail;
+    public VerifyMode Verify { get; init; } = VerifyMode.Checksums;
     public IReadOnlyList<EntityPlan> Entities { get; init; } = [];
     public IReadOnlyList<CheckPlan> Checks { get; init; } = [];
     public PlanLocation SourceAt { get; init; }

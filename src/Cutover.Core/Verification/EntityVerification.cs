@@ -11,6 +11,9 @@ public sealed record EntityVerification(
     long SourceTransformFailures,
     double Seconds)
 {
+    /// <summary>The checksum of a count-only verification (<c>verify: counts</c>).</summary>
+    public const string NotComputed = "(counts only)";
+
     /// <summary>Target rows whose foreign keys point at no parent (copied as they were; not a checksum difference).</summary>
     public long DanglingForeignKeys { get; init; }
 

@@ -38,6 +38,55 @@ public sealed class MigrateTests : IDisposable
         Assert.Equal(Db.Rows(Source, "SELECT rowid, line, level FROM logs ORDER BY rowid"), Db.Rows(Target, "SELECT rowid, line, level FROM logs ORDER BY rowid"));
     }
 
+    [Theory]
+    [InlineData("none", "not verified: verify: none in the plan", false)]
+    [InlineData("counts", "row counts equal (verify: counts)", true)]
+    public void Migrate_VerifyModeInThePlan_SkipsOrCountsAndSaysSo(string mode, string verdict, bool verifyPhase)
+    {
+        Db.CreateSample(Source, parents: 30, childrenPerParent: 10, logs: 20);
+        _dir.Write("cutover.yaml", Db.SamplePlan.Replace("BATCH", "100", StringComparison.Ordinal).Replace("batch_size: 100", $"batch_size: 100\nverify: {mode}", StringComparison.Ordinal));
+
+        var r = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+        var json = CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json");
+        var full = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains(verdict, r.StdOut, StringComparison.Ordinal);
+        Assert.Equal(verifyPhase, r.StdOut.Contains("phase verify", StringComparison.Ordinal));
+        Assert.Equal(300, Db.Count(Target, "events"));
+        Assert.Contains("\"completed\"", json.StdOut, StringComparison.Ordinal);
+        // The verify command always compares checksums, whatever the plan says about migrate.
+        Assert.True(full.ExitCode == 0, full.ToString());
+        Assert.Contains("match", full.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Migrate_VerifyCountsWithARowMissingOnTheTarget_FailsWithCountMismatch()
+    {
+        Db.CreateSample(Source, parents: 30, childrenPerParent: 10, logs: 20);
+        _dir.Write("cutover.yaml", Db.SamplePlan.Replace("BATCH", "100", StringComparison.Ordinal).Replace("batch_size: 100", "batch_size: 100\nverify: counts", StringComparison.Ordinal));
+        // An empty events table already on the target, with a trigger that drops one row behind Cutover's back.
+        Db.Exec(Target, "CREATE TABLE events (id INTEGER PRIMARY KEY, session_id TEXT, kind TEXT, body TEXT, value REAL); CREATE TRIGGER drop_one AFTER INSERT ON events WHEN NEW.id = 7 BEGIN DELETE FROM events WHERE id = 7; END;");
+
+        var r = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+
+        Assert.Equal(5, r.ExitCode);
+        Assert.Contains("COUNT_MISMATCH", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("events (row count differs: source 300, target 299)", r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_UnknownVerifyMode_IsAPlanErrorAtItsLine()
+    {
+        Db.CreateSample(Source, parents: 3, childrenPerParent: 1, logs: 1);
+        _dir.Write("cutover.yaml", Db.SamplePlan.Replace("BATCH", "100", StringComparison.Ordinal).Replace("batch_size: 100", "batch_size: 100\nverify: sometimes", StringComparison.Ordinal));
+
+        var r = CutoverCli.Run(_dir.Path, "plan", "cutover.yaml");
+
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("cutover.yaml:5:9: 'verify' must be one of checksums | counts | none, not 'sometimes'", r.StdErr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void IdMap_AfterMigrate_ReturnsTheUlidStoredOnTheTarget()
     {
