@@ -18,8 +18,19 @@ internal static class CommonOptions
     };
 
     /// <summary>The jobs asked for, or the default: the machine's cores (at most 4), or 1 when the target takes one writer.</summary>
-    public static int JobsFor(int? asked, Connectors.ITargetStore target) =>
-        asked ?? (target.ParallelWrites ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1);
+    public static int JobsFor(int? asked, Connectors.ITargetStore target) => asked ?? (target.ParallelWrites ? DefaultJobs : 1);
+
+    /// <summary>With more than one job, the size from which a table is cut into key ranges.</summary>
+    public static Option<long> SplitLargerThan(string what) => new("--split-larger-than")
+    {
+        HelpName = "ROWS",
+        Description = $"With more than one job, cut tables of at least this many rows into key ranges {what} in parallel",
+        DefaultValueFactory = _ => Migration.MigrationContext.DefaultSplitRows,
+        Validators = { r => { if (r.GetValueOrDefault<long>() < 1) { r.AddError("--split-larger-than takes a number of rows, at least 1"); } } },
+    };
+
+    /// <summary>The machine's cores, at most 4.</summary>
+    public static int DefaultJobs => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     public static Option<bool> DryRun() => new("--dry-run") { Description = "Show what would happen, with counts; write nothing anywhere" };
 }

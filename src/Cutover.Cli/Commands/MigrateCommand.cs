@@ -17,13 +17,7 @@ internal static class MigrateCommand
         var dryRun = CommonOptions.DryRun();
         var json = CommonOptions.Json();
         var jobs = CommonOptions.Jobs("copy jobs (an entity, or a key range of a large one)");
-        var split = new Option<long>("--split-larger-than")
-        {
-            HelpName = "ROWS",
-            Description = "With more than one job, cut tables of at least this many rows into key ranges copied in parallel",
-            DefaultValueFactory = _ => MigrationContext.DefaultSplitRows,
-            Validators = { r => { if (r.GetValueOrDefault<long>() < 1) { r.AddError("--split-larger-than takes a number of rows, at least 1"); } } },
-        };
+        var split = CommonOptions.SplitLargerThan("copied");
         var cmd = new Command("migrate", "Copy the source into the target as the plan says, verify it, run the checks. Run it again after any stop to resume.")
         {
             plan, dryRun, json, jobs, split,

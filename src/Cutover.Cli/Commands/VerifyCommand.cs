@@ -9,18 +9,21 @@ namespace Cutover.Cli.Commands;
 /// <summary><c>cutover verify PLAN [--json]</c>: counts and order-independent checksums on both sides; exit 0 only when all match.</summary>
 internal static class VerifyCommand
 {
-    public sealed record Options(string Plan, bool Json, string? Entity);
+    public sealed record Options(string Plan, bool Json, string? Entity, int? Jobs = null, long SplitRows = MigrationContext.DefaultSplitRows);
 
     public static Command Build()
     {
         var plan = CommonOptions.Plan();
         var json = CommonOptions.Json();
         var entity = new Option<string?>("--entity") { Description = "Verify only this entity" };
+        var jobs = CommonOptions.Jobs("reading jobs (one side of an entity, or a key range of a large one)");
+        jobs.Description = "How many reading jobs (one side of an entity, or a key range of a large one) run at once, each on its own connections (default: the number of cores, at most 4)";
+        var split = CommonOptions.SplitLargerThan("read");
         var cmd = new Command("verify", "Compare row counts and checksums of every entity: the source (after transforms) against the target.")
         {
-            plan, json, entity,
+            plan, json, entity, jobs, split,
         };
-        cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(json), r.GetValue(entity)), ct));
+        cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(json), r.GetValue(entity), r.GetValue(jobs), r.GetValue(split)), ct));
         return cmd;
     }
 
@@ -32,6 +35,8 @@ internal static class VerifyCommand
         {
             ctx.RequireState();
         }
+        ctx.Jobs = o.Jobs ?? CommonOptions.DefaultJobs;
+        ctx.SplitRows = o.SplitRows;
         var entities = o.Entity is null ? ctx.Entities : [ctx.Entity(o.Entity)];
         var results = await Verifier.VerifyAsync(ctx, entities, ct).ConfigureAwait(false);
         var bad = results.Where(v => !v.Match).ToList();

@@ -52,7 +52,7 @@ public static partial class CopyParts
         {
             return [];
         }
-        var bounds = await BoundsAsync(ctx, e, entity.Total, count, ct).ConfigureAwait(false);
+        var bounds = await BoundsAsync(ctx.Source, e.Source.Name, e.SourceKey, e.KeyIsRowid, entity.Total, count, ct).ConfigureAwait(false);
         if (bounds.Count == 0)
         {
             return [];
@@ -72,11 +72,15 @@ public static partial class CopyParts
         return ranges;
     }
 
-    /// <summary>The inclusive upper keys of every range but the last, strictly increasing.</summary>
-    private static async Task<List<object?[]>> BoundsAsync(MigrationContext ctx, BoundEntity e, long rows, int count, CancellationToken ct)
+    /// <summary>
+    /// Where to cut <paramref name="table"/> (<paramref name="rows"/> rows) into <paramref name="count"/> key ranges: the inclusive
+    /// upper keys of every range but the last, strictly increasing (fewer when the table is too small to cut that often).
+    /// </summary>
+    public static async Task<List<object?[]>> BoundsAsync(Connectors.ISourceStore store, string table, IReadOnlyList<string> key, bool keyIsRowid,
+        long rows, int count, CancellationToken ct)
     {
-        var first = await ctx.Source.KeyAtAsync(e.Source.Name, e.SourceKey, e.KeyIsRowid, 0, fromEnd: false, ct).ConfigureAwait(false);
-        var last = await ctx.Source.KeyAtAsync(e.Source.Name, e.SourceKey, e.KeyIsRowid, 0, fromEnd: true, ct).ConfigureAwait(false);
+        var first = await store.KeyAtAsync(table, key, keyIsRowid, 0, fromEnd: false, ct).ConfigureAwait(false);
+        var last = await store.KeyAtAsync(table, key, keyIsRowid, 0, fromEnd: true, ct).ConfigureAwait(false);
         var bounds = new List<object?[]>();
         if (first is null || last is null)
         {
@@ -97,11 +101,11 @@ public static partial class CopyParts
         string? previous = null;
         for (var i = 1; i < count; i++)
         {
-            var key = await ctx.Source.KeyAtAsync(e.Source.Name, e.SourceKey, e.KeyIsRowid, rows * i / count - 1, fromEnd: false, ct).ConfigureAwait(false);
+            var at = await store.KeyAtAsync(table, key, keyIsRowid, rows * i / count - 1, fromEnd: false, ct).ConfigureAwait(false);
             // The store's own order decides; equal neighbours (a tiny table) are merged.
-            if (key is not null && KeyCodec.Encode(key) is var encoded && encoded != previous)
+            if (at is not null && KeyCodec.Encode(at) is var encoded && encoded != previous)
             {
-                bounds.Add(key);
+                bounds.Add(at);
                 previous = encoded;
             }
         }

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
-using Cutover.Connectors;
 using Cutover.Internal;
 using Cutover.Migration;
 using Cutover.Plan;
@@ -57,7 +54,8 @@ public static class CopyScheduler
         }
         // Largest first, so the last piece a job picks up is a small one and the jobs finish close together.
         work = work.OrderByDescending(w => w.Progress.Total - w.Progress.Read).ToList();
-        await RunJobsAsync(ctx, observer, work, Math.Min(jobs, work.Count), ct).ConfigureAwait(false);
+        await ParallelJobs.RunAsync(ctx, observer, work, jobs, writeTarget: true,
+            (mine, w, token) => EntityCopier.CopyAsync(mine, w.Entity, w.Progress, token), ct).ConfigureAwait(false);
         foreach (var e in split)
         {
             await FinishSplitAsync(ctx, e, runId, progress, ct).ConfigureAwait(false);
@@ -66,69 +64,6 @@ public static class CopyScheduler
 
     /// <summary>The jobs the copy runs: as asked, or 1 into a target that takes one writer at a time.</summary>
     public static int Jobs(MigrationContext ctx) => ctx.Target.ParallelWrites ? Math.Max(1, ctx.Jobs) : 1;
-
-    private static async Task RunJobsAsync(MigrationContext ctx, ParallelObserver observer, List<(BoundEntity Entity, EntityProgress Progress)> work, int jobs, CancellationToken ct)
-    {
-        var queue = new ConcurrentQueue<(BoundEntity Entity, EntityProgress Progress)>(work);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Exception? first = null;
-
-        async Task JobAsync(int job)
-        {
-            ISourceStore? source = null;
-            ITargetStore? target = null;
-            try
-            {
-                MigrationContext? mine = null;
-                while (queue.TryDequeue(out var w))
-                {
-                    stop.Token.ThrowIfCancellationRequested();
-                    if (mine is null)
-                    {
-                        // The first job uses the run's own connections; each other job opens its own pair.
-                        if (job > 0)
-                        {
-                            source = await ctx.Registry.For(ctx.Plan.Source, "source").OpenSourceAsync(ctx.Plan.Source, ctx.Plan.BaseDirectory, stop.Token).ConfigureAwait(false);
-                            target = await ctx.Registry.For(ctx.Plan.Target, "target").OpenTargetAsync(ctx.Plan.Target, ctx.Plan.BaseDirectory, readOnly: false, stop.Token).ConfigureAwait(false);
-                        }
-                        mine = ctx.WithStores(source ?? ctx.Source, target ?? ctx.Target, observer);
-                    }
-                    await EntityCopier.CopyAsync(mine, w.Entity, w.Progress, stop.Token).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex)
-            {
-                // The first failure is the one to report; the jobs it stops fail with cancellations.
-                if (ex is not OperationCanceledException || ct.IsCancellationRequested)
-                {
-                    Interlocked.CompareExchange(ref first, ex, null);
-                }
-                await stop.CancelAsync().ConfigureAwait(false);
-                throw;
-            }
-            finally
-            {
-                if (source is not null)
-                {
-                    await source.DisposeAsync().ConfigureAwait(false);
-                }
-                if (target is not null)
-                {
-                    await target.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-        }
-
-        var tasks = Enumerable.Range(0, Math.Max(1, jobs)).Select(j => Task.Run(() => JobAsync(j), CancellationToken.None)).ToList();
-        try
-        {
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-        }
-        catch when (first is not null)
-        {
-            ExceptionDispatchInfo.Capture(first).Throw();
-        }
-    }
 
     /// <summary>Once every range of a split entity is done, its own row gets their sums and says done.</summary>
     private static async Task FinishSplitAsync(MigrationContext ctx, BoundEntity e, string runId, Dictionary<string, EntityProgress> progress, CancellationToken ct)

@@ -30,4 +30,12 @@ public sealed class TableChecksum
         _b = unchecked(_b + BinaryPrimitives.ReadUInt64BigEndian(hash[8..]));
         Count++;
     }
+
+    /// <summary>Adds another set of rows' checksum to this one: the sum over two disjoint sets is the checksum of their union.</summary>
+    public void Add(TableChecksum other)
+    {
+        _a = unchecked(_a + other._a);
+        _b = unchecked(_b + other._b);
+        Count += other.Count;
+    }
 }

@@ -179,6 +179,30 @@ public sealed class PostgreSqlTests : IDisposable
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
 
+    /// <summary>Parallel verification cuts both sides into key ranges (source ids, target ULIDs): the sums must equal the whole.</summary>
+    [Fact]
+    public void Verify_InParallelKeyRanges_GivesTheSameChecksums_AndCatchesAChangedValue()
+    {
+        CreateSample(parents: 400, childrenPerParent: 10);
+        WritePlan(batch: 500);
+        Assert.Equal(0, CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml", "--jobs", "1").ExitCode);
+
+        var one = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml", "--jobs", "1", "--json");
+        var many = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml", "--jobs", "3", "--split-larger-than", "300", "--json");
+        _pg.Exec("UPDATE events SET value = value + 1e-9 WHERE id = (SELECT MAX(id) FROM events)");
+        var tampered = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml", "--jobs", "3", "--split-larger-than", "300", "--json");
+
+        Assert.True(one.ExitCode == 0, one.ToString());
+        Assert.True(many.ExitCode == 0, many.ToString());
+        string Sums(CliResult r) => string.Join(",", System.Text.Json.JsonDocument.Parse(r.StdOut).RootElement.GetProperty("entities").EnumerateArray()
+            .Select(e => $"{e.GetProperty("entity").GetString()}:{e.GetProperty("source_rows")}:{e.GetProperty("source_checksum").GetString()}:{e.GetProperty("target_checksum").GetString()}"));
+        Assert.Equal(Sums(one), Sums(many));
+        Assert.Contains("events:4000:", Sums(many), StringComparison.Ordinal);
+        Assert.Equal(5, tampered.ExitCode);
+        Assert.Contains("CHECKSUM_MISMATCH", tampered.StdErr, StringComparison.Ordinal);
+        Assert.Equal("events", System.Text.Json.JsonDocument.Parse(tampered.StdOut).RootElement.GetProperty("differing")[0].GetString());
+    }
+
     [Fact]
     public void Migrate_PostgresToSqlite_CompositeKeyAndEveryBasicType()
     {
