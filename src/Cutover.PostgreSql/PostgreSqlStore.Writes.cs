@@ -71,24 +71,30 @@ internal sealed partial class PostgreSqlStore
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         _columnTypes.Remove(table.Name);
+        _keyed.Remove(table.Name);
     }
 
-    /// <summary>Foreign keys and secondary indexes, added after the copy. An existing one (a resumed run) is left as it is.</summary>
-    public Task CreateIndexesAsync(TargetTable table, CancellationToken ct) => GuardAsync(_ => CreateIndexesCoreAsync(table, ct), ct);
+    /// <summary>The primary key (when the copy ran without it) and secondary indexes, built after the copy. What exists (a resumed run) is left as it is.</summary>
+    public Task CreateIndexesAsync(TargetTable table, CancellationToken ct) => GuardAsync(_ => RunDdlAsync(table, PostgreSqlDdl.CreateIndexes(table), ct), ct);
 
-    private async Task CreateIndexesCoreAsync(TargetTable table, CancellationToken ct)
+    /// <summary>Foreign keys, once every table has its keys. PostgreSQL checks every row as it adds one.</summary>
+    public Task CreateForeignKeysAsync(TargetTable table, CancellationToken ct) => GuardAsync(_ => RunDdlAsync(table, PostgreSqlDdl.CreateForeignKeys(table), ct), ct);
+
+    private async Task RunDdlAsync(TargetTable table, IEnumerable<(string What, string Name, bool IsConstraint, string Sql)> statements, CancellationToken ct)
     {
-        foreach (var (name, isConstraint, sql) in PostgreSqlDdl.CreateIndexes(table))
+        foreach (var (what, name, isConstraint, sql) in statements)
         {
             await using var cmd = new NpgsqlCommand("", WriteConn);
             if (isConstraint)
             {
+                // A table written into as it was may have its primary key under another name: any primary key counts.
                 cmd.CommandText = """
                     SELECT EXISTS (SELECT 1 FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                                   WHERE n.nspname = current_schema() AND c.relname = @t AND con.conname = @n)
+                                   WHERE n.nspname = current_schema() AND c.relname = @t AND (con.conname = @n OR (@pk AND con.contype = 'p')))
                     """;
                 cmd.Parameters.AddWithValue("t", table.Name);
                 cmd.Parameters.AddWithValue("n", name);
+                cmd.Parameters.AddWithValue("pk", what == "primary key");
                 if ((bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
                 {
                     continue;
@@ -103,16 +109,46 @@ internal sealed partial class PostgreSqlStore
             catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
             {
                 throw new CutoverException(ErrorCodes.ConstraintViolation,
-                    $"{(isConstraint ? "foreign key" : "unique index")} {name} on {table.Name} cannot be added: {ex.MessageText}{(ex.Detail is { Length: > 0 } d ? " (" + d + ")" : "")}");
+                    $"{what} {name} on {table.Name} cannot be added: {ex.MessageText}{(ex.Detail is { Length: > 0 } d ? " (" + d + ")" : "")}");
             }
+            _keyed.Remove(table.Name);
         }
+    }
+
+    /// <summary>
+    /// True when the table has a primary key or unique index on exactly its key columns, so an upsert can use ON CONFLICT.
+    /// During a copy that builds the key afterwards it has none, and an upsert deletes the batch's keys and inserts instead.
+    /// </summary>
+    private async Task<bool> IsKeyedAsync(TargetTable table, CancellationToken ct)
+    {
+        if (_keyed.TryGetValue(table.Name, out var known))
+        {
+            return known;
+        }
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT EXISTS (
+              SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = current_schema() AND c.relname = @t AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
+                AND (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = ANY (i.indkey))
+                    = (SELECT array_agg(k ORDER BY k) FROM unnest(@k::text[]) k))
+            """, WriteConn);
+        cmd.Parameters.AddWithValue("t", table.Name);
+        cmd.Parameters.AddWithValue("k", table.Key.ToArray());
+        var keyed = (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        _keyed[table.Name] = keyed;
+        return keyed;
     }
 
     /// <summary>One transaction per batch. A lost connection fails it as a transient TARGET_UNREACHABLE; the next call reconnects.</summary>
     public Task<WriteResult> WriteBatchAsync(TargetTable table, IReadOnlyList<object?[]> rows, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct)
     {
         _ = WriteConn; // read-only guard
-        return GuardAsync(conn => PostgreSqlBatchWriter.WriteAsync(conn, table, PostgreSqlDdl.Columns(table), rows, mode, stopOnFirstFailure, ct), ct);
+        return GuardAsync(async conn =>
+        {
+            var keyed = mode == WriteMode.Insert || table.Key.Count == 0 || await IsKeyedAsync(table, ct).ConfigureAwait(false);
+            return await PostgreSqlBatchWriter.WriteAsync(conn, table, PostgreSqlDdl.Columns(table), rows, mode, keyed, stopOnFirstFailure, ct).ConfigureAwait(false);
+        }, ct);
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
     private NpgsqlConnection _conn;
     private readonly NpgsqlConnectionStringBuilder _settings;
     private readonly Dictionary<string, Dictionary<string, string>> _columnTypes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _keyed = new(StringComparer.Ordinal);
 
     private PostgreSqlStore(NpgsqlConnection conn, NpgsqlConnectionStringBuilder settings, string display, string role, bool readOnly)
     {
@@ -48,6 +49,9 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         b.Pooling = false;
         b.Enlist = false;
         b.ApplicationName ??= "cutover";
+        // The server's detail names the offending key ("Key (id)=(7) is duplicated"): failure records and errors need it.
+        // It holds data values, never connection secrets.
+        b.IncludeErrorDetail = true;
         // Bulk reads and COPY move megabytes: 64 KiB buffers (Npgsql's default is 8 KiB) mean fewer system calls.
         b.ReadBufferSize = Math.Max(b.ReadBufferSize, 64 * 1024);
         b.WriteBufferSize = Math.Max(b.WriteBufferSize, 64 * 1024);

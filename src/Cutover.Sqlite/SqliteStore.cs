@@ -270,6 +270,9 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
         return Task.CompletedTask;
     }
 
+    /// <summary>Nothing: SQLite declares foreign keys in CREATE TABLE (loads run with them unenforced).</summary>
+    public Task CreateForeignKeysAsync(TargetTable table, CancellationToken ct) => Task.CompletedTask;
+
     public Task CreateIndexesAsync(TargetTable table, CancellationToken ct)
     {
         foreach (var sql in SqliteDdl.CreateIndexes(table))

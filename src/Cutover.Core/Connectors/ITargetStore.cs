@@ -30,6 +30,12 @@ public interface ITargetStore : ISourceStore
     /// <summary>Builds secondary indexes once the rows are in (faster than maintaining them row by row).</summary>
     Task CreateIndexesAsync(TargetTable table, CancellationToken ct);
 
+    /// <summary>
+    /// Adds the table's foreign keys after the copy, once every table has its keys (a store that can only declare them in
+    /// CREATE TABLE, like SQLite, has nothing to do here).
+    /// </summary>
+    Task CreateForeignKeysAsync(TargetTable table, CancellationToken ct);
+
     /// <summary>Writes one batch in one transaction. Rows the store refuses are reported, not thrown, so the caller records them.</summary>
     Task<WriteResult> WriteBatchAsync(TargetTable table, IReadOnlyList<object?[]> rows, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct);
 

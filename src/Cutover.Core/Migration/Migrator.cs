@@ -149,17 +149,8 @@ public static class Migrator
         await CopyScheduler.CopyAsync(ctx, run.Id, progress, ct).ConfigureAwait(false);
         result = result with { Entities = await CopyParts.ForPeopleAsync(state, run.Id, ct).ConfigureAwait(false) };
 
-        run = await EnterAsync(ctx, run, Phases.Indexes, "building indexes", ct).ConfigureAwait(false);
-        // Both steps skip what already exists, so a dropped connection retries them like a batch.
-        var resilience = Copy.CopyResilience.Create(ctx.Time, ctx.Observer, ctx.Logger, ctx.Retry);
-        foreach (var e in ctx.Entities)
-        {
-            await resilience.ExecuteAsync(async t =>
-            {
-                await ctx.Target.CreateIndexesAsync(e.Target, t).ConfigureAwait(false);
-                await ctx.Target.FinishTableAsync(e.Target, ctx.Source, e.Source.Name, t).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
-        }
+        run = await EnterAsync(ctx, run, Phases.Indexes, "building keys, indexes and foreign keys" + (jobs > 1 ? $", {jobs} jobs" : ""), ct).ConfigureAwait(false);
+        await IndexesAsync(ctx, jobs, ct).ConfigureAwait(false);
 
         if (ctx.Plan.Verify == VerifyMode.None)
         {
@@ -184,6 +175,22 @@ public static class Migrator
             ThrowIfChecksFailed(checks);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Keys and indexes of every table (each table a piece for the jobs, like pgcopydb's <c>--index-jobs</c>), then foreign keys
+    /// (a foreign key needs its parent's key), then sequences. Every step skips what already exists, so a dropped connection
+    /// retries it like a batch, and a resumed run finishes what a killed one started.
+    /// </summary>
+    private static async Task IndexesAsync(MigrationContext ctx, int jobs, CancellationToken ct)
+    {
+        var observer = new ParallelObserver(ctx.Observer);
+        Task Step(Func<MigrationContext, BoundEntity, CancellationToken, Task> step) =>
+            ParallelJobs.RunAsync(ctx, observer, ctx.Entities, jobs, writeTarget: true, (mine, e, t) =>
+                CopyResilience.Create(mine.Time, mine.Observer, mine.Logger, mine.Retry).ExecuteAsync(async token => await step(mine, e, token).ConfigureAwait(false), t).AsTask(), ct);
+        await Step((mine, e, t) => mine.Target.CreateIndexesAsync(e.Target, t)).ConfigureAwait(false);
+        await Step((mine, e, t) => mine.Target.CreateForeignKeysAsync(e.Target, t)).ConfigureAwait(false);
+        await Step((mine, e, t) => mine.Target.FinishTableAsync(e.Target, mine.Source, e.Source.Name, t)).ConfigureAwait(false);
     }
 
     /// <summary>Throws <c>COUNT_MISMATCH</c> or <c>CHECKSUM_MISMATCH</c> naming every entity that differs.</summary>

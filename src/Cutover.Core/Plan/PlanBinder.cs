@@ -188,6 +188,8 @@ public static class PlanBinder
         var target = new TargetTable(e.TargetTable, targetColumns, targetKey, keyIsRowid, !table.HasRowid, autoInc, fks, indexes.Where(i => !i.IsExpression).ToList())
         {
             DeclaredPrimaryKey = keyIsRowid && table.PrimaryKey.All(renamed.ContainsKey) ? table.PrimaryKey.Select(c => renamed[c]).ToList() : [],
+            KeyAfterCopy = !keyIsRowid && targetKey.Count > 0
+                && mappings.Where(m => targetKey.Contains(m.TargetName)).All(m => m.IsRekeyedKey || (m.Cast is null && m.IdMapEntity is null && m.SourceIndex >= 0)),
         };
         return new BoundEntity(effective, table, sourceColumns, keyIdx, target, mappings, timeIndex, notes);
     }

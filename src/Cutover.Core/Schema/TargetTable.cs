@@ -19,4 +19,12 @@ public sealed record TargetTable(
     /// the constraint is kept even though it is not what the copy pages by.
     /// </summary>
     public IReadOnlyList<string> DeclaredPrimaryKey { get; init; } = [];
+
+    /// <summary>
+    /// The key's values are unique before any row is written: the source's own key (checked unique in preflight) copied
+    /// without a cast, or a new ULID per old key. A target may then build its primary key after the rows are in, which
+    /// loads faster; a key that a cast could make collide keeps its constraint during the copy, so a clash is rejected
+    /// per row with its key.
+    /// </summary>
+    public bool KeyAfterCopy { get; init; }
 }

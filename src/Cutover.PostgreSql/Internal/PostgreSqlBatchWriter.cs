@@ -10,12 +10,13 @@ namespace Cutover.PostgreSql.Internal;
 /// Writes one batch in one transaction. Inserts go through binary COPY; upserts through multi-row
 /// INSERT ... ON CONFLICT. When the fast path fails (a constraint, a bad value) the transaction is rolled back
 /// and the batch is re-run row by row, each row under its own SAVEPOINT, so every bad row is reported alone
-/// and the rest commit.
+/// and the rest commit. A table whose key is built after the copy has no unique index to upsert against yet: an upsert
+/// then deletes the batch's keys and inserts the rows, in the same transaction.
 /// </summary>
 internal static class PostgreSqlBatchWriter
 {
     public static async Task<WriteResult> WriteAsync(NpgsqlConnection conn, TargetTable table, IReadOnlyList<PgColumn> columns,
-        IReadOnlyList<object?[]> rows, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct)
+        IReadOnlyList<object?[]> rows, WriteMode mode, bool keyed, bool stopOnFirstFailure, CancellationToken ct)
     {
         if (rows.Count == 0)
         {
@@ -40,19 +41,28 @@ internal static class PostgreSqlBatchWriter
                 converted[r][i] = value;
             }
         }
-        if (!anyRejected && await TryFastAsync(conn, table, columns, converted, mode, ct).ConfigureAwait(false))
+        var deleteFirst = mode == WriteMode.Upsert && !keyed;
+        if (deleteFirst)
+        {
+            mode = WriteMode.Insert;
+        }
+        if (!anyRejected && await TryFastAsync(conn, table, columns, converted, mode, deleteFirst, ct).ConfigureAwait(false))
         {
             return new WriteResult(rows.Count, []);
         }
-        return await RowByRowAsync(conn, table, columns, converted, rejected, mode, stopOnFirstFailure, ct).ConfigureAwait(false);
+        return await RowByRowAsync(conn, table, columns, converted, rejected, mode, deleteFirst, stopOnFirstFailure, ct).ConfigureAwait(false);
     }
 
     private static async Task<bool> TryFastAsync(NpgsqlConnection conn, TargetTable table, IReadOnlyList<PgColumn> columns,
-        object?[][] rows, WriteMode mode, CancellationToken ct)
+        object?[][] rows, WriteMode mode, bool deleteFirst, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
         try
         {
+            if (deleteFirst)
+            {
+                await DeleteKeysAsync(conn, tx, table, columns, rows, ct).ConfigureAwait(false);
+            }
             // Binary COPY would need numeric values as .NET decimal, which cannot hold every double; such tables use INSERT.
             if (mode == WriteMode.Insert && columns.All(c => c.DbType != NpgsqlDbType.Numeric))
             {
@@ -121,7 +131,7 @@ internal static class PostgreSqlBatchWriter
     }
 
     private static async Task<WriteResult> RowByRowAsync(NpgsqlConnection conn, TargetTable table, IReadOnlyList<PgColumn> columns,
-        object?[][] rows, RowFailure?[] rejected, WriteMode mode, bool stopOnFirstFailure, CancellationToken ct)
+        object?[][] rows, RowFailure?[] rejected, WriteMode mode, bool deleteFirst, bool stopOnFirstFailure, CancellationToken ct)
     {
         var failures = new List<RowFailure>();
         var written = 0;
@@ -134,6 +144,10 @@ internal static class PostgreSqlBatchWriter
                 await tx.SaveAsync("cutover_row", ct).ConfigureAwait(false);
                 try
                 {
+                    if (deleteFirst)
+                    {
+                        await DeleteKeysAsync(conn, tx, table, columns, [rows[r]], ct).ConfigureAwait(false);
+                    }
                     await using var cmd = Statement(conn, table, columns, [rows[r]], mode);
                     cmd.Transaction = tx;
                     await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -157,6 +171,20 @@ internal static class PostgreSqlBatchWriter
         }
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return new WriteResult(written, failures);
+    }
+
+    /// <summary>Deletes the rows with the keys of <paramref name="rows"/> (an upsert into a table whose key is not built yet).</summary>
+    private static async Task DeleteKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, TargetTable table, IReadOnlyList<PgColumn> columns,
+        IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        var keyIdx = table.Key.Select(k => columns.ToList().FindIndex(c => c.Name == k)).ToArray();
+        foreach (var chunk in rows.Chunk(500))
+        {
+            await using var cmd = conn.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = $"DELETE FROM {PgSql.Quote(table.Name)} WHERE {PgSql.InKeys(table.Key, cmd, chunk.Select(r => (IReadOnlyList<object?>)keyIdx.Select(i => r[i]).ToArray()).ToList())}";
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>INSERT (or upsert) of <paramref name="rows"/> with every value bound with its column's type.</summary>

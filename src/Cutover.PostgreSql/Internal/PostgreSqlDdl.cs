@@ -86,7 +86,7 @@ internal static partial class PostgreSqlDdl
                 }
             }
         }
-        if (t.Key.Count > 0)
+        if (t.Key.Count > 0 && !t.KeyAfterCopy)
         {
             sb.Append(",\n  PRIMARY KEY (").Append(PgSql.QuoteList(t.Key)).Append(')');
         }
@@ -128,19 +128,35 @@ internal static partial class PostgreSqlDdl
         return null;
     }
 
-    /// <summary>Foreign keys then secondary indexes, each as a statement plus the name it creates (to skip what exists).</summary>
-    public static IEnumerable<(string Name, bool IsConstraint, string Sql)> CreateIndexes(TargetTable t)
+    /// <summary>The primary key's constraint name, as PostgreSQL would name it.</summary>
+    public static string PrimaryKeyName(TargetTable t) => PostgreSqlIdentifiers.Truncate($"{t.Name}_pkey");
+
+    /// <summary>
+    /// The primary key (when it was left out of CREATE TABLE to load faster) and secondary indexes, each as what it is, the
+    /// name it creates (to skip what exists) and the statement.
+    /// </summary>
+    public static IEnumerable<(string What, string Name, bool IsConstraint, string Sql)> CreateIndexes(TargetTable t)
+    {
+        if (t.Key.Count > 0 && t.KeyAfterCopy)
+        {
+            var pk = PostgreSqlIdentifiers.Truncate($"{t.Name}_pkey");
+            yield return ("primary key", pk, true, $"ALTER TABLE {PgSql.Quote(t.Name)} ADD CONSTRAINT {PgSql.Quote(pk)} PRIMARY KEY ({PgSql.QuoteList(t.Key)})");
+        }
+        foreach (var ix in t.Indexes.Where(i => !i.IsExpression && i.Columns.Count > 0))
+        {
+            var name = ix.Name.Length > 0 ? ix.Name : PostgreSqlIdentifiers.Truncate($"{t.Name}_{string.Join("_", ix.Columns)}_{(ix.Unique ? "key" : "idx")}");
+            yield return (ix.Unique ? "unique index" : "index", name, false, $"CREATE {(ix.Unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {PgSql.Quote(name)} ON {PgSql.Quote(t.Name)} ({PgSql.QuoteList(ix.Columns)})");
+        }
+    }
+
+    /// <summary>Foreign keys, added once every table has its keys (a foreign key needs its parent's).</summary>
+    public static IEnumerable<(string What, string Name, bool IsConstraint, string Sql)> CreateForeignKeys(TargetTable t)
     {
         foreach (var fk in t.ForeignKeys)
         {
             var name = PostgreSqlIdentifiers.Truncate($"{t.Name}_{string.Join("_", fk.Columns)}_fkey");
             var refCols = fk.RefColumns.Count > 0 ? $" ({PgSql.QuoteList(fk.RefColumns)})" : "";
-            yield return (name, true, $"ALTER TABLE {PgSql.Quote(t.Name)} ADD CONSTRAINT {PgSql.Quote(name)} FOREIGN KEY ({PgSql.QuoteList(fk.Columns)}) REFERENCES {PgSql.Quote(fk.RefTable)}{refCols}");
-        }
-        foreach (var ix in t.Indexes.Where(i => !i.IsExpression && i.Columns.Count > 0))
-        {
-            var name = ix.Name.Length > 0 ? ix.Name : PostgreSqlIdentifiers.Truncate($"{t.Name}_{string.Join("_", ix.Columns)}_{(ix.Unique ? "key" : "idx")}");
-            yield return (name, false, $"CREATE {(ix.Unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {PgSql.Quote(name)} ON {PgSql.Quote(t.Name)} ({PgSql.QuoteList(ix.Columns)})");
+            yield return ("foreign key", name, true, $"ALTER TABLE {PgSql.Quote(t.Name)} ADD CONSTRAINT {PgSql.Quote(name)} FOREIGN KEY ({PgSql.QuoteList(fk.Columns)}) REFERENCES {PgSql.Quote(fk.RefTable)}{refCols}");
         }
     }
 

@@ -133,6 +133,7 @@ public sealed class CopyResilienceTests
         public string DescribeCreate(TargetTable table) => "";
         public Task CreateTableAsync(TargetTable table, bool replace, CancellationToken ct) => Task.CompletedTask;
         public Task CreateIndexesAsync(TargetTable table, CancellationToken ct) => Task.CompletedTask;
+        public Task CreateForeignKeysAsync(TargetTable table, CancellationToken ct) => Task.CompletedTask;
         public Task<long> CountForeignKeyViolationsAsync(string table, CancellationToken ct) => Task.FromResult(0L);
         public Task DeleteKeysAsync(TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys, CancellationToken ct) => Task.CompletedTask;
         public Task FinishTableAsync(TargetTable table, ISourceStore source, string sourceTable, CancellationToken ct) => Task.CompletedTask;

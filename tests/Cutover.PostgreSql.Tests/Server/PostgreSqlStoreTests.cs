@@ -175,7 +175,8 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         await target.CreateIndexesAsync(parent, CancellationToken.None);
         await target.CreateIndexesAsync(child, CancellationToken.None);
-        await target.CreateIndexesAsync(child, CancellationToken.None);
+        await target.CreateForeignKeysAsync(child, CancellationToken.None);
+        await target.CreateForeignKeysAsync(child, CancellationToken.None);
         await target.FinishTableAsync(parent, target, "parent", CancellationToken.None);
 
         var schema = await target.InspectAsync(CancellationToken.None);
@@ -185,6 +186,54 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         await TestDatabases.ExecAsync(_uri, "INSERT INTO parent (code) VALUES ('c')");
         Assert.Equal(10L, await target.ScalarAsync("SELECT max(id) FROM parent", CancellationToken.None));
         Assert.Equal(0L, await target.CountForeignKeyViolationsAsync("child", CancellationToken.None));
+    }
+
+    /// <summary>A key known unique before the copy is built after it: no constraint while loading, upserts by delete and insert.</summary>
+    [Fact]
+    public async Task KeyAfterCopy_LoadsWithoutTheKey_UpsertsWithoutDuplicates_ThenBuildsKeyAndForeignKeys()
+    {
+        var target = await TargetAsync();
+        var parent = Table("kparent", new("id", "INTEGER", true, null), new("name", "TEXT", false, null)) with { KeyAfterCopy = true };
+        var child = Table("kchild", new("id", "INTEGER", true, null), new("parent_id", "INTEGER", false, null)) with
+        {
+            KeyAfterCopy = true,
+            ForeignKeys = [new ForeignKeySchema(["parent_id"], "kparent", ["id"])],
+        };
+        // Child first: the foreign key can only be added once the parent has its key, whatever the order.
+        await target.CreateTableAsync(child, false, CancellationToken.None);
+        await target.CreateTableAsync(parent, false, CancellationToken.None);
+        Assert.DoesNotContain("PRIMARY KEY", target.DescribeCreate(parent), StringComparison.Ordinal);
+
+        await target.WriteBatchAsync(parent, [[1L, "a"], [2L, "b"], [3L, "c"]], WriteMode.Insert, false, CancellationToken.None);
+        var replay = await target.WriteBatchAsync(parent, [[2L, "b2"], [3L, "c"], [4L, "d"]], WriteMode.Upsert, false, CancellationToken.None);
+        await target.WriteBatchAsync(child, [[10L, 4L]], WriteMode.Insert, false, CancellationToken.None);
+        await target.CreateIndexesAsync(child, CancellationToken.None);
+        await target.CreateIndexesAsync(parent, CancellationToken.None);
+        await target.CreateForeignKeysAsync(child, CancellationToken.None);
+        await target.CreateForeignKeysAsync(child, CancellationToken.None);
+        var keyed = await target.WriteBatchAsync(parent, [[4L, "d2"]], WriteMode.Upsert, false, CancellationToken.None);
+
+        Assert.Equal((3, 1), (replay.Written, keyed.Written));
+        Assert.Equal("1 a|2 b2|3 c|4 d2", await TestDatabases.ScalarAsync(_uri, "SELECT string_agg(id || ' ' || name, '|' ORDER BY id) FROM kparent"));
+        Assert.Equal(1L, await TestDatabases.ScalarAsync(_uri, "SELECT COUNT(*) FROM pg_constraint WHERE conrelid = 'kparent'::regclass AND contype = 'p'"));
+        Assert.Equal(1L, await TestDatabases.ScalarAsync(_uri, "SELECT COUNT(*) FROM pg_constraint WHERE conrelid = 'kchild'::regclass AND contype = 'f'"));
+        // Upserting a parent row that a child points at updates it in place (a delete would break the foreign key).
+        Assert.Empty(keyed.Failures);
+    }
+
+    [Fact]
+    public async Task KeyAfterCopy_DuplicateKeysLoaded_FailTheKeyWithTheValue()
+    {
+        var target = await TargetAsync();
+        var table = Table("kdup", new("id", "INTEGER", true, null), new("v", "TEXT", false, null)) with { KeyAfterCopy = true };
+        await target.CreateTableAsync(table, false, CancellationToken.None);
+        await target.WriteBatchAsync(table, [[1L, "a"], [7L, "b"], [7L, "c"]], WriteMode.Insert, false, CancellationToken.None);
+
+        var ex = await Assert.ThrowsAsync<CutoverException>(() => target.CreateIndexesAsync(table, CancellationToken.None));
+
+        Assert.Equal(ErrorCodes.ConstraintViolation, ex.Code);
+        Assert.Contains("primary key kdup_pkey on kdup cannot be added", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("(id)=(7)", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,6 +50,13 @@ public sealed class TestDatabases : IAsyncDisposable
         }
     }
 
+    public static async Task<object?> ScalarAsync(string uri, string sql)
+    {
+        await using var conn = await OpenAsync(uri);
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return await cmd.ExecuteScalarAsync();
+    }
+
     /// <summary>Inserts rows with binary COPY; each value's type follows its CLR type (long, double, string, byte[]).</summary>
     public static async Task InsertAsync(string uri, string table, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows)
     {
