@@ -142,6 +142,7 @@ public sealed class PostgreSqlStateStore : IStateStore
               plan text NOT NULL, id text NOT NULL, run_id text NOT NULL, role text NOT NULL, store text NOT NULL, path text NOT NULL,
               sha256 text NOT NULL, bytes bigint NOT NULL, existed boolean NOT NULL, created_at text NOT NULL, verified_at text,
               PRIMARY KEY (plan, id));
+            ALTER TABLE {Schema}.backups ADD COLUMN IF NOT EXISTS tables text, ADD COLUMN IF NOT EXISTS new_tables text, ADD COLUMN IF NOT EXISTS skipped text;
             CREATE TABLE IF NOT EXISTS {Schema}.control (plan text NOT NULL, key text NOT NULL, value text, PRIMARY KEY (plan, key));
             CREATE TABLE IF NOT EXISTS {Schema}.audit (
               id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, plan text NOT NULL, at text NOT NULL, actor text NOT NULL,
@@ -454,16 +455,17 @@ public sealed class PostgreSqlStateStore : IStateStore
     }, ct);
 
     public Task AddBackupAsync(BackupRecord b, CancellationToken ct) => Locked(() => ExecAsync($"""
-        INSERT INTO {Schema}.backups (plan, id, run_id, role, store, path, sha256, bytes, existed, created_at, verified_at)
-        VALUES (@plan, @id, @r, @role, @s, @p, @h, @b, @e, @c, NULL)
+        INSERT INTO {Schema}.backups (plan, id, run_id, role, store, path, sha256, bytes, existed, created_at, verified_at, tables, new_tables, skipped)
+        VALUES (@plan, @id, @r, @role, @s, @p, @h, @b, @e, @c, NULL, @t::text, @n::text, @k::text)
         """, ct,
         ("id", b.Id), ("r", b.RunId), ("role", b.Role), ("s", b.Store), ("p", b.Path), ("h", b.Sha256),
-        ("b", b.Bytes), ("e", b.Existed), ("c", Text(b.CreatedAt))), ct);
+        ("b", b.Bytes), ("e", b.Existed), ("c", Text(b.CreatedAt)),
+        ("t", TableList.Encode(b.Tables)), ("n", TableList.Encode(b.NewTables)), ("k", b.Skipped)), ct);
 
     public Task<IReadOnlyList<BackupRecord>> BackupsAsync(CancellationToken ct) => Locked(async () =>
     {
         await using var cmd = Cmd($"""
-            SELECT id, run_id, role, store, path, sha256, bytes, existed, created_at, verified_at FROM {Schema}.backups
+            SELECT id, run_id, role, store, path, sha256, bytes, existed, created_at, verified_at, tables, new_tables, skipped FROM {Schema}.backups
             WHERE plan = @plan ORDER BY created_at, id
             """);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -471,7 +473,12 @@ public sealed class PostgreSqlStateStore : IStateStore
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             list.Add(new BackupRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-                r.GetInt64(6), r.GetBoolean(7), Time(r.GetString(8)), r.IsDBNull(9) ? null : Time(r.GetString(9))));
+                r.GetInt64(6), r.GetBoolean(7), Time(r.GetString(8)), r.IsDBNull(9) ? null : Time(r.GetString(9)))
+            {
+                Tables = r.IsDBNull(10) ? null : TableList.Decode(r.GetString(10)),
+                NewTables = r.IsDBNull(11) ? null : TableList.Decode(r.GetString(11)),
+                Skipped = r.IsDBNull(12) ? null : r.GetString(12),
+            });
         }
         return (IReadOnlyList<BackupRecord>)list;
     }, ct);
