@@ -45,6 +45,9 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         b.Pooling = false;
         b.Enlist = false;
         b.ApplicationName ??= "cutover";
+        // The server's DETAIL lines name what blocks an operation (the view that depends on a table, the key a foreign
+        // key misses); they hold the user's own data, never a password.
+        b.IncludeErrorDetail = true;
         if (readOnly)
         {
             b.Options = "-c default_transaction_read_only=on";

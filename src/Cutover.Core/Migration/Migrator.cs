@@ -103,7 +103,7 @@ public static class Migrator
         result = result with { Preflight = findings };
         PreflightInspector.ThrowIfFailed(findings);
 
-        run = await EnterAsync(ctx, run, Phases.Backup, "online backup of source and existing target", ct).ConfigureAwait(false);
+        run = await EnterAsync(ctx, run, Phases.Backup, BackupManager.PhaseDetail(ctx.Plan.Backup), ct).ConfigureAwait(false);
         result = result with { Backups = await BackupManager.TakeAsync(ctx, run.Id, ct).ConfigureAwait(false) };
 
         run = await EnterAsync(ctx, run, Phases.Schema, "creating target tables", ct).ConfigureAwait(false);
@@ -228,15 +228,15 @@ public static class Migrator
             entities.Add(new DryRunEntity(e.Name, e.Target.Name, e.SourceKey, rows, progress.TryGetValue(e.Name, out var p) ? p.Written : 0,
                 Describe(e), ctx.Target.DescribeCreate(e.Target), await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false)));
         }
-        var sourceBytes = await ctx.Source.SizeBytesAsync(ct).ConfigureAwait(false);
-        var backups = new List<string> { $"source {ctx.SourceDisplay} ({sourceBytes / 1024.0 / 1024.0:F1} MB) -> {BackupManager.Directory(ctx)}" };
-        backups.Add(ctx.Target.Exists
-            ? $"target {ctx.TargetDisplay} ({await ctx.Target.SizeBytesAsync(ct).ConfigureAwait(false) / 1024.0 / 1024.0:F1} MB) -> {BackupManager.Directory(ctx)}"
-            : $"target {ctx.TargetDisplay} does not exist yet: rollback will remove it");
-        return new DryRunReport(ctx.Plan.Name, ctx.SourceDisplay, ctx.TargetDisplay, ctx.StateDisplay, findings, entities,
-            latest?.Status == RunStatus.Completed ? ["none: the plan's last run is complete (nothing would be done)"] : backups,
+        var backups = latest?.Status == RunStatus.Completed
+            ? ["none: the plan's last run is complete (nothing would be done)"]
+            : await BackupManager.PreviewAsync(ctx, ct).ConfigureAwait(false);
+        return new DryRunReport(ctx.Plan.Name, ctx.SourceDisplay, ctx.TargetDisplay, ctx.StateDisplay, findings, entities, backups,
             ctx.Plan.Checks.Select(c => $"{c.Name} (on {c.On.ToString().ToLowerInvariant()}): {c.Sql} = {c.Expect}").ToList(),
-            resumable ? latest!.Id : null);
+            resumable ? latest!.Id : null)
+        {
+            Backup = BackupManager.Text(ctx.Plan.Backup),
+        };
     }
 
     /// <summary>Human-readable list of what the plan does to an entity's rows.</summary>

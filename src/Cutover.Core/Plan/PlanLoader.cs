@@ -14,7 +14,7 @@ namespace Cutover.Plan;
 /// </summary>
 public static partial class PlanLoader
 {
-    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "entities", "checks"];
+    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "entities", "checks"];
     private static readonly string[] EntityKeys = ["table", "to", "key", "rekey", "references", "columns"];
     private static readonly string[] ColumnKeys = ["rename", "type", "drop", "default", "invalid_utf8"];
     private static readonly string[] RekeyKeys = ["to", "time_from", "column"];
@@ -80,6 +80,7 @@ public static partial class PlanLoader
         var batch = r.OptionalInt(root, "batch_size", 5000, 1, 1_000_000);
         var onError = r.OptionalEnum(root, "on_error", OnErrorPolicy.Stop);
         var ifExists = r.OptionalEnum(root, "if_exists", IfExistsPolicy.Fail);
+        var backup = r.OptionalEnum(root, "backup", BackupPolicy.All);
 
         var entities = new List<EntityPlan>();
         if (r.Child(root, "entities") is { } entNode)
@@ -139,6 +140,7 @@ public static partial class PlanLoader
             BatchSize = batch,
             OnError = onError,
             IfExists = ifExists,
+            Backup = backup,
             Entities = entities,
             Checks = checks,
             SourceAt = r.At(root, "source"),

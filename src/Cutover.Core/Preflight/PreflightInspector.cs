@@ -30,8 +30,10 @@ public static class PreflightInspector
 
         var sourceBytes = await ctx.Source.SizeBytesAsync(ct).ConfigureAwait(false);
         var targetBytes = await ctx.Target.SizeBytesAsync(ct).ConfigureAwait(false);
-        // The copy needs about the source's size; the backups take the source and the existing target again.
-        var needed = (sourceBytes * 2) + targetBytes;
+        // The copy needs about the source's size; the backups the plan asks for take the source and the existing target again.
+        var needed = sourceBytes
+            + (Backup.BackupManager.SourceSkipReason(ctx) is null ? sourceBytes : 0)
+            + (ctx.Plan.Backup == Plan.BackupPolicy.None ? 0 : targetBytes);
         var free = await ctx.Target.FreeBytesAsync(ct).ConfigureAwait(false);
         if (free is { } f && f < needed)
         {
