@@ -47,7 +47,7 @@ internal sealed partial class PostgreSqlStore
         if (code != 0)
         {
             File.Delete(path);
-            throw new CutoverException(ErrorCodes.BackupMissing, $"pg_dump of {_role} {Display} failed (exit {code}): {Scrub(err)}");
+            throw await ToolFailureAsync(ErrorCodes.BackupMissing, $"pg_dump of {_role} {Display} failed (exit {code}): {Scrub(err)}", err, ct).ConfigureAwait(false);
         }
         string list;
         (code, list, err) = await RunToolAsync("pg_restore", ["--list", path], withDatabase: false, ct).ConfigureAwait(false);
@@ -102,12 +102,43 @@ internal sealed partial class PostgreSqlStore
             var (code, _, err) = await RunToolAsync("pg_restore", ["--single-transaction", "--exit-on-error", "--no-password", "--dbname", target, backup.Path], withDatabase: true, ct).ConfigureAwait(false);
             if (code != 0)
             {
-                throw new CutoverException(ErrorCodes.RollbackFailed,
-                    $"pg_restore into {_role} {Display} failed (exit {code}): {Scrub(err)}; the run's tables are already dropped and the backup is intact: fix the cause and run rollback again");
+                throw await ToolFailureAsync(ErrorCodes.RollbackFailed,
+                    $"pg_restore into {_role} {Display} failed (exit {code}): {Scrub(err)}; the run's tables are already dropped and the backup is intact: fix the cause and run rollback again",
+                    err, ct).ConfigureAwait(false);
             }
         }
         _columnTypes.Clear();
     }
+
+    /// <summary>
+    /// The error for a failed pg_dump or pg_restore: a transient SOURCE_UNREACHABLE or TARGET_UNREACHABLE when it lost
+    /// the server (its message says so, or the server does not answer now), so the caller's retry policy tries again;
+    /// otherwise <paramref name="code"/>.
+    /// </summary>
+    private async Task<CutoverException> ToolFailureAsync(string code, string message, string stderr, CancellationToken ct)
+    {
+        var lost = LostConnection().IsMatch(stderr);
+        if (!lost)
+        {
+            try
+            {
+                await GuardAsync(async conn =>
+                {
+                    await using var cmd = new NpgsqlCommand("SELECT 1", conn);
+                    await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
+            }
+            catch (CutoverException ex) when (ex.IsTransient)
+            {
+                lost = true;
+            }
+        }
+        return lost ? new CutoverException(UnreachableCode(_role), message, isTransient: true) : new CutoverException(code, message);
+    }
+
+    /// <summary>libpq's and the server's words for a connection that went away (the tools run with LC_MESSAGES=C).</summary>
+    [GeneratedRegex(@"connection refused|server closed the connection unexpectedly|terminating connection due to|the database system is (shutting down|starting up|in recovery mode|not yet accepting connections)|no connection to the server|could not (receive|send) data (from|to) server|SSL SYSCALL error|timeout expired|connection timed out|lost synchronization with server", RegexOptions.IgnoreCase)]
+    private static partial Regex LostConnection();
 
     private Task<string> CurrentSchemaAsync(CancellationToken ct) => GuardAsync(async conn =>
     {
@@ -223,6 +254,9 @@ internal sealed partial class PostgreSqlStore
                 _ => "prefer",
             };
             psi.Environment["PGAPPNAME"] = "cutover-backup";
+            // Messages in English, so a lost connection is recognized whatever the user's locale.
+            psi.Environment.Remove("LC_ALL");
+            psi.Environment["LC_MESSAGES"] = "C";
             psi.Environment["PGCONNECT_TIMEOUT"] = "30";
         }
         Process p;
