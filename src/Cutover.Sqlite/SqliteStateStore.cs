@@ -328,7 +328,7 @@ public sealed class SqliteStateStore : IStateStore
     public Task AddBackupAsync(BackupRecord b, CancellationToken ct) => Locked(() =>
     {
         using var cmd = Cmd("""
-            INSERT INTO backups (id, run_id, role, store, path, sha256, bytes, existed, created_at, verified_at, tables, new_tables, skipped)
+            INSERT OR REPLACE INTO backups (id, run_id, role, store, path, sha256, bytes, existed, created_at, verified_at, tables, new_tables, skipped)
             VALUES (@id, @r, @role, @s, @p, @h, @b, @e, @c, NULL, @t, @n, @k)
             """,
             ("@id", b.Id), ("@r", b.RunId), ("@role", b.Role), ("@s", b.Store), ("@p", b.Path), ("@h", b.Sha256),
