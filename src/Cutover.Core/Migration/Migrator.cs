@@ -61,10 +61,20 @@ public static class Migrator
                 OperationCanceledException => ErrorCodes.Interrupted,
                 _ => ErrorCodes.Internal,
             };
-            var phase = (await state.LatestRunAsync(CancellationToken.None).ConfigureAwait(false))?.Phase ?? run.Phase;
-            run = run with { Phase = phase, Status = RunStatus.Failed, ErrorCode = code, ErrorMessage = ex.Message, ActiveSeconds = run.ActiveSeconds + clock.Elapsed.TotalSeconds };
-            await state.UpdateRunAsync(run, CancellationToken.None).ConfigureAwait(false);
-            await state.AuditAsync("migrate.failed", $"run {run.Id} in {phase}: {code} {ex.Message}", CancellationToken.None).ConfigureAwait(false);
+            var phase = run.Phase;
+            try
+            {
+                phase = (await state.LatestRunAsync(CancellationToken.None).ConfigureAwait(false))?.Phase ?? run.Phase;
+                run = run with { Phase = phase, Status = RunStatus.Failed, ErrorCode = code, ErrorMessage = ex.Message, ActiveSeconds = run.ActiveSeconds + clock.Elapsed.TotalSeconds };
+                await state.UpdateRunAsync(run, CancellationToken.None).ConfigureAwait(false);
+                await state.AuditAsync("migrate.failed", $"run {run.Id} in {phase}: {code} {ex.Message}", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (CutoverException recording) when (recording.IsTransient)
+            {
+                // The state database is down too (often the same server). The run stays recorded as running, which
+                // status shows as interrupted and the next migrate resumes; the error to report is the first one.
+                ctx.Observer.Warn($"could not record the failure in the state store ({recording.Message}); the next 'cutover migrate' resumes the run");
+            }
             Log.RunFailed(ctx.Logger, run.Id, phase, code, ex.Message);
             if (code == ErrorCodes.Internal)
             {
@@ -97,34 +107,24 @@ public static class Migrator
     {
         var state = ctx.RequireState();
         var progress = (await state.ProgressAsync(run.Id, ct).ConfigureAwait(false)).ToDictionary(p => p.Entity);
+        // The phases around the copy retry a dropped source or target connection the way the copy does; each step
+        // below is safe to run again (preflight and verification only read, backups taken are kept, tables are made once).
+        var retry = CopyResilience.Create(ctx.Time, ctx.Observer, ctx.Logger, ctx.Retry);
+        var runId = run.Id;
 
         run = await EnterAsync(ctx, run, Phases.Preflight, "checking source, target, disk and keys", ct).ConfigureAwait(false);
-        var findings = await PreflightInspector.InspectAsync(ctx, freshRun: progress.Count == 0, ct).ConfigureAwait(false);
+        var findings = await retry.ExecuteAsync(async t => await PreflightInspector.InspectAsync(ctx, freshRun: progress.Count == 0, t).ConfigureAwait(false), ct).ConfigureAwait(false);
         result = result with { Preflight = findings };
         PreflightInspector.ThrowIfFailed(findings);
 
         run = await EnterAsync(ctx, run, Phases.Backup, BackupManager.PhaseDetail(ctx.Plan.Backup), ct).ConfigureAwait(false);
-        result = result with { Backups = await BackupManager.TakeAsync(ctx, run.Id, ct).ConfigureAwait(false) };
+        result = result with { Backups = await retry.ExecuteAsync(async t => await BackupManager.TakeAsync(ctx, runId, t).ConfigureAwait(false), ct).ConfigureAwait(false) };
 
         run = await EnterAsync(ctx, run, Phases.Schema, "creating target tables", ct).ConfigureAwait(false);
+        var created = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in ctx.Entities.Where(e => !progress.ContainsKey(e.Name)))
         {
-            var exists = await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false);
-            if (exists && ctx.Plan.IfExists != IfExistsPolicy.Replace && await ctx.Target.CountAsync(e.Target.Name, ct).ConfigureAwait(false) is > 0 and var rows)
-            {
-                // Preflight checks this on a fresh run; a run resumed after dying mid-schema must not append to someone else's rows either.
-                throw new CutoverException(ErrorCodes.TargetNotEmpty,
-                    $"target table '{e.Target.Name}' already holds {rows} rows; empty it, choose another target, or set if_exists: replace");
-            }
-            if (exists && ctx.Plan.IfExists != IfExistsPolicy.Replace)
-            {
-                ctx.Observer.Warn($"target table {e.Target.Name} exists and is empty; writing into it as it is");
-            }
-            else
-            {
-                await ctx.Target.CreateTableAsync(e.Target, replace: exists, ct).ConfigureAwait(false);
-            }
-            var total = await ctx.Source.CountAsync(e.Source.Name, ct).ConfigureAwait(false);
+            var total = await retry.ExecuteAsync(async t => await CreateTableAsync(ctx, e, created, t).ConfigureAwait(false), ct).ConfigureAwait(false);
             var p = new EntityProgress(run.Id, e.Name, total, 0, 0, 0, null, 0, "pending", 0);
             await state.SaveProgressAsync(p, ct).ConfigureAwait(false);
             progress[e.Name] = p;
@@ -135,7 +135,8 @@ public static class Migrator
             run = await EnterAsync(ctx, run, Phases.IdMap, "assigning new ULIDs", ct).ConfigureAwait(false);
             foreach (var e in ctx.Entities.Where(e => e.IsRekeyed))
             {
-                await IdMapBuilder.BuildAsync(ctx, e, run.Id, ct).ConfigureAwait(false);
+                // Resumable from its checkpoint, so a retry goes on where the dropped read stopped.
+                await retry.ExecuteAsync(async t => await IdMapBuilder.BuildAsync(ctx, e, runId, t).ConfigureAwait(false), ct).ConfigureAwait(false);
             }
         }
 
@@ -159,18 +160,49 @@ public static class Migrator
         }
 
         run = await EnterAsync(ctx, run, Phases.Verify, "counts and checksums on both sides", ct).ConfigureAwait(false);
-        var verification = await Verifier.VerifyAsync(ctx, ctx.Entities, ct).ConfigureAwait(false);
+        var verification = new List<EntityVerification>();
+        foreach (var e in ctx.Entities)
+        {
+            verification.Add(await retry.ExecuteAsync(async t => await Verifier.VerifyEntityAsync(ctx, e, t).ConfigureAwait(false), ct).ConfigureAwait(false));
+        }
         result = result with { Verification = verification };
         ThrowIfMismatch(verification);
 
         if (ctx.Plan.Checks.Count > 0)
         {
             await EnterAsync(ctx, run, Phases.Checks, $"{ctx.Plan.Checks.Count} custom checks", ct).ConfigureAwait(false);
-            var checks = await CheckRunner.RunAsync(ctx, ct).ConfigureAwait(false);
+            var checks = await retry.ExecuteAsync(async t => await CheckRunner.RunAsync(ctx, t).ConfigureAwait(false), ct).ConfigureAwait(false);
             result = result with { Checks = checks };
             ThrowIfChecksFailed(checks);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Creates <paramref name="e"/>'s target table (or keeps an existing empty one under <c>if_exists: fail</c>) and
+    /// returns the source's row count. Run again after a dropped connection, it finds the table it may just have created
+    /// (named in <paramref name="created"/>) and replaces it, rather than taking it for someone else's.
+    /// </summary>
+    private static async Task<long> CreateTableAsync(MigrationContext ctx, BoundEntity e, HashSet<string> created, CancellationToken ct)
+    {
+        var exists = await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false);
+        var ours = ctx.Plan.IfExists == IfExistsPolicy.Replace || created.Contains(e.Target.Name);
+        if (exists && !ours && await ctx.Target.CountAsync(e.Target.Name, ct).ConfigureAwait(false) is > 0 and var rows)
+        {
+            // Preflight checks this on a fresh run; a run resumed after dying mid-schema must not append to someone else's rows either.
+            throw new CutoverException(ErrorCodes.TargetNotEmpty,
+                $"target table '{e.Target.Name}' already holds {rows} rows; empty it, choose another target, or set if_exists: replace");
+        }
+        if (exists && !ours)
+        {
+            ctx.Observer.Warn($"target table {e.Target.Name} exists and is empty; writing into it as it is");
+        }
+        else
+        {
+            created.Add(e.Target.Name);
+            await ctx.Target.CreateTableAsync(e.Target, replace: exists, ct).ConfigureAwait(false);
+        }
+        return await ctx.Source.CountAsync(e.Source.Name, ct).ConfigureAwait(false);
     }
 
     /// <summary>

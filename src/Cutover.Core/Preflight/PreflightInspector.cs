@@ -23,8 +23,9 @@ public static class PreflightInspector
             await ctx.Target.CheckWritableAsync(ct).ConfigureAwait(false);
             findings.Add(new("target writable", true, ctx.TargetDisplay + (ctx.Target.Exists ? " (exists)" : " (will be created)")));
         }
-        catch (CutoverException ex)
+        catch (CutoverException ex) when (!ex.IsTransient)
         {
+            // A dropped connection is not a finding: it propagates, so the phase is retried.
             findings.Add(new("target writable", false, ex.Message, ex.Code));
         }
 
