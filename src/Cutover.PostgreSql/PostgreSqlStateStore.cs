@@ -14,7 +14,9 @@ namespace Cutover.PostgreSql;
 /// The state store in a PostgreSQL database (<c>state: postgres://…</c>): the tables of the SQLite state file, in the
 /// schema <c>cutover_state</c>, every row scoped by plan name, so one database holds the state of many plans.
 /// One connection (no pooling: closing it really ends the session, which releases the plan's advisory lock);
-/// calls are serialized, since the copy's reader and writer tasks both touch it.
+/// calls are serialized, since the copy's reader and writer tasks both touch it. A lost connection (a restarted server,
+/// a terminated backend) fails the call with a transient STATE_UNREACHABLE; the next call opens a new connection and,
+/// if this store held the plan's lock, takes it again first (RUN_LOCKED if another process took it meanwhile).
 /// </summary>
 public sealed class PostgreSqlStateStore : IStateStore
 {
@@ -23,15 +25,18 @@ public sealed class PostgreSqlStateStore : IStateStore
     private const int Page = 1000;
     private const string LockKey = "hashtext('cutover:' || @plan)";
 
-    private readonly NpgsqlConnection _conn;
+    private readonly NpgsqlConnectionStringBuilder _settings;
+    private NpgsqlConnection _conn;
+    private bool _holdsPlanLock;
     private readonly string _plan;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly UlidGenerator _ids;
 
-    private PostgreSqlStateStore(NpgsqlConnection conn, string plan, string display, TimeProvider time)
+    private PostgreSqlStateStore(NpgsqlConnection conn, NpgsqlConnectionStringBuilder settings, string plan, string display, TimeProvider time)
     {
         _conn = conn;
+        _settings = settings;
         _plan = plan;
         _time = time;
         _ids = new UlidGenerator(time);
@@ -69,22 +74,8 @@ public sealed class PostgreSqlStateStore : IStateStore
             b.Options = "-c default_transaction_read_only=on";
         }
         var display = PostgreSqlRedaction.Redact(uri);
-        var conn = new NpgsqlConnection(b.ConnectionString);
-        try
-        {
-            await conn.OpenAsync(ct).ConfigureAwait(false);
-        }
-        catch (NpgsqlException ex)
-        {
-            await conn.DisposeAsync().ConfigureAwait(false);
-            var reason = ex is PostgresException p ? p.MessageText : ex.Message;
-            if (!string.IsNullOrEmpty(b.Password))
-            {
-                reason = reason.Replace(b.Password, "***", StringComparison.Ordinal);
-            }
-            throw new CutoverException(ErrorCodes.StateUnreachable, $"cannot connect to state {display}: {Redaction.Redact(reason)}", true);
-        }
-        var store = new PostgreSqlStateStore(conn, planName, display, time ?? TimeProvider.System);
+        var conn = await ConnectAsync(b, display, ct).ConfigureAwait(false);
+        var store = new PostgreSqlStateStore(conn, b, planName, display, time ?? TimeProvider.System);
         try
         {
             if (create)
@@ -103,6 +94,32 @@ public sealed class PostgreSqlStateStore : IStateStore
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static async Task<NpgsqlConnection> ConnectAsync(NpgsqlConnectionStringBuilder b, string display, CancellationToken ct)
+    {
+        var conn = new NpgsqlConnection(b.ConnectionString);
+        try
+        {
+            await conn.OpenAsync(ct).ConfigureAwait(false);
+            return conn;
+        }
+        catch (NpgsqlException ex)
+        {
+            await conn.DisposeAsync().ConfigureAwait(false);
+            throw new CutoverException(ErrorCodes.StateUnreachable, $"cannot connect to state {display}: {Reason(ex, b)}", true, ex);
+        }
+    }
+
+    /// <summary>The server's or the driver's message, never the password.</summary>
+    private static string Reason(NpgsqlException ex, NpgsqlConnectionStringBuilder b)
+    {
+        var reason = ex is PostgresException p ? p.MessageText : ex.Message;
+        if (!string.IsNullOrEmpty(b.Password))
+        {
+            reason = reason.Replace(b.Password, "***", StringComparison.Ordinal);
+        }
+        return Redaction.Redact(reason);
     }
 
     private async Task<bool> SchemaExistsAsync(CancellationToken ct)
@@ -143,6 +160,7 @@ public sealed class PostgreSqlStateStore : IStateStore
               plan text NOT NULL, id text NOT NULL, run_id text NOT NULL, role text NOT NULL, store text NOT NULL, path text NOT NULL,
               sha256 text NOT NULL, bytes bigint NOT NULL, existed boolean NOT NULL, created_at text NOT NULL, verified_at text,
               PRIMARY KEY (plan, id));
+            ALTER TABLE {Schema}.backups ADD COLUMN IF NOT EXISTS tables text, ADD COLUMN IF NOT EXISTS new_tables text, ADD COLUMN IF NOT EXISTS skipped text;
             CREATE TABLE IF NOT EXISTS {Schema}.control (plan text NOT NULL, key text NOT NULL, value text, PRIMARY KEY (plan, key));
             CREATE TABLE IF NOT EXISTS {Schema}.audit (
               id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, plan text NOT NULL, at text NOT NULL, actor text NOT NULL,
@@ -165,6 +183,13 @@ public sealed class PostgreSqlStateStore : IStateStore
     /// </summary>
     public Task LockPlanAsync(CancellationToken ct) => Locked(async () =>
     {
+        await TakePlanLockAsync(ct).ConfigureAwait(false);
+        _holdsPlanLock = true;
+        return 0;
+    }, ct);
+
+    private async Task TakePlanLockAsync(CancellationToken ct)
+    {
         // Wait a little rather than try once: a session that just closed keeps the lock until its server
         // backend has exited, so a run started right after another one ends would otherwise be refused.
         await using (var set = Cmd("SET lock_timeout = '3s'"))
@@ -186,8 +211,7 @@ public sealed class PostgreSqlStateStore : IStateStore
             await using var reset = Cmd("RESET lock_timeout");
             await reset.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
-        return 0;
-    }, ct);
+    }
 
     /// <summary>True when some session holds the plan's advisory lock. Takes it for an instant when free, and gives it back.</summary>
     public Task<bool> IsPlanLockedAsync(CancellationToken ct) => Locked(async () =>
@@ -202,16 +226,61 @@ public sealed class PostgreSqlStateStore : IStateStore
 
     private static DateTimeOffset Time(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
+    /// <summary>
+    /// Runs <paramref name="f"/> alone on an open connection. A lost connection becomes a transient STATE_UNREACHABLE
+    /// (the caller may retry); the next call reconnects.
+    /// </summary>
     private async Task<T> Locked<T>(Func<Task<T>> f, CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await f().ConfigureAwait(false);
+            await EnsureConnectedAsync(ct).ConfigureAwait(false);
+            var conn = _conn;
+            try
+            {
+                return await f().ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex) when (PostgreSqlStore.IsConnectionLost(ex, conn))
+            {
+                throw new CutoverException(ErrorCodes.StateUnreachable, $"lost the connection to state {Display}: {Reason(ex, _settings)}", isTransient: true, ex);
+            }
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Opens a new connection when the last one broke. The plan's advisory lock went with the old session, so a store
+    /// that held it takes it again before anything else: a second migrator may have started meanwhile.
+    /// </summary>
+    private async Task EnsureConnectedAsync(CancellationToken ct)
+    {
+        if (_conn.State == System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        await _conn.DisposeAsync().ConfigureAwait(false);
+        _conn = await ConnectAsync(_settings, Display, ct).ConfigureAwait(false);
+        if (_holdsPlanLock)
+        {
+            try
+            {
+                await TakePlanLockAsync(ct).ConfigureAwait(false);
+            }
+            catch (CutoverException ex) when (ex.Code == ErrorCodes.RunLocked)
+            {
+                // Keep the new connection closed: no call may go on without the lock.
+                await _conn.CloseAsync().ConfigureAwait(false);
+                throw new CutoverException(ErrorCodes.RunLocked,
+                    $"the connection to state {Display} dropped, which released the lock of plan '{_plan}', and another cutover process holds it now; this one stops so that only one runs the plan");
+            }
+            catch (NpgsqlException ex) when (PostgreSqlStore.IsConnectionLost(ex, _conn))
+            {
+                throw new CutoverException(ErrorCodes.StateUnreachable, $"lost the connection to state {Display}: {Reason(ex, _settings)}", isTransient: true, ex);
+            }
         }
     }
 
@@ -455,16 +524,19 @@ public sealed class PostgreSqlStateStore : IStateStore
     }, ct);
 
     public Task AddBackupAsync(BackupRecord b, CancellationToken ct) => Locked(() => ExecAsync($"""
-        INSERT INTO {Schema}.backups (plan, id, run_id, role, store, path, sha256, bytes, existed, created_at, verified_at)
-        VALUES (@plan, @id, @r, @role, @s, @p, @h, @b, @e, @c, NULL)
+        INSERT INTO {Schema}.backups (plan, id, run_id, role, store, path, sha256, bytes, existed, created_at, verified_at, tables, new_tables, skipped)
+        VALUES (@plan, @id, @r, @role, @s, @p, @h, @b, @e, @c, NULL, @t::text, @n::text, @k::text)
+        ON CONFLICT (plan, id) DO UPDATE SET run_id = @r, role = @role, store = @s, path = @p, sha256 = @h, bytes = @b, existed = @e,
+          created_at = @c, verified_at = NULL, tables = @t::text, new_tables = @n::text, skipped = @k::text
         """, ct,
         ("id", b.Id), ("r", b.RunId), ("role", b.Role), ("s", b.Store), ("p", b.Path), ("h", b.Sha256),
-        ("b", b.Bytes), ("e", b.Existed), ("c", Text(b.CreatedAt))), ct);
+        ("b", b.Bytes), ("e", b.Existed), ("c", Text(b.CreatedAt)),
+        ("t", TableList.Encode(b.Tables)), ("n", TableList.Encode(b.NewTables)), ("k", b.Skipped)), ct);
 
     public Task<IReadOnlyList<BackupRecord>> BackupsAsync(CancellationToken ct) => Locked(async () =>
     {
         await using var cmd = Cmd($"""
-            SELECT id, run_id, role, store, path, sha256, bytes, existed, created_at, verified_at FROM {Schema}.backups
+            SELECT id, run_id, role, store, path, sha256, bytes, existed, created_at, verified_at, tables, new_tables, skipped FROM {Schema}.backups
             WHERE plan = @plan ORDER BY created_at, id
             """);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -472,7 +544,12 @@ public sealed class PostgreSqlStateStore : IStateStore
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             list.Add(new BackupRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-                r.GetInt64(6), r.GetBoolean(7), Time(r.GetString(8)), r.IsDBNull(9) ? null : Time(r.GetString(9))));
+                r.GetInt64(6), r.GetBoolean(7), Time(r.GetString(8)), r.IsDBNull(9) ? null : Time(r.GetString(9)))
+            {
+                Tables = r.IsDBNull(10) ? null : TableList.Decode(r.GetString(10)),
+                NewTables = r.IsDBNull(11) ? null : TableList.Decode(r.GetString(11)),
+                Skipped = r.IsDBNull(12) ? null : r.GetString(12),
+            });
         }
         return (IReadOnlyList<BackupRecord>)list;
     }, ct);

@@ -22,10 +22,10 @@ internal sealed partial class PostgreSqlStore
     }
 
     /// <summary>Writable means: not a standby, and the role may create tables in the current schema (TEMP tables are not enough).</summary>
-    public async Task CheckWritableAsync(CancellationToken ct)
+    public Task CheckWritableAsync(CancellationToken ct) => GuardAsync(async conn =>
     {
         await using var cmd = new NpgsqlCommand(
-            "SELECT current_schema(), current_schema() IS NOT NULL AND has_schema_privilege(current_schema(), 'CREATE'), pg_is_in_recovery()", _conn);
+            "SELECT current_schema(), current_schema() IS NOT NULL AND has_schema_privilege(current_schema(), 'CREATE'), pg_is_in_recovery()", conn);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         await r.ReadAsync(ct).ConfigureAwait(false);
         if (r.IsDBNull(0))
@@ -42,26 +42,33 @@ internal sealed partial class PostgreSqlStore
             throw new CutoverException(ErrorCodes.TargetNotWritable,
                 $"the role of target {Display} cannot create tables in schema {schema}; GRANT CREATE ON SCHEMA {PgSql.Quote(schema)} to it");
         }
-    }
+    }, ct);
 
-    public async Task<bool> TableExistsAsync(string table, CancellationToken ct)
+    public Task<bool> TableExistsAsync(string table, CancellationToken ct) => GuardAsync(async conn =>
     {
         await using var cmd = new NpgsqlCommand(
             """
             SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                            WHERE n.nspname = current_schema() AND c.relname = @t AND c.relkind IN ('r', 'p'))
-            """, _conn);
+            """, conn);
         cmd.Parameters.AddWithValue("t", table);
         return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-    }
+    }, ct);
 
     public string DescribeCreate(TargetTable table) => PostgreSqlDdl.CreateTable(table);
 
-    public async Task CreateTableAsync(TargetTable table, bool replace, CancellationToken ct)
+    /// <summary>Drop (when replacing) and create in one transaction, so a retry after a lost connection finds either the old table or the new one.</summary>
+    public Task CreateTableAsync(TargetTable table, bool replace, CancellationToken ct)
     {
         var ddl = PostgreSqlDdl.CreateTable(table);
-        await using var tx = await WriteConn.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand("", _conn, tx);
+        _ = WriteConn; // read-only guard
+        return GuardAsync(conn => CreateTableCoreAsync(conn, table, ddl, replace, ct), ct);
+    }
+
+    private async Task CreateTableCoreAsync(NpgsqlConnection conn, TargetTable table, string ddl, bool replace, CancellationToken ct)
+    {
+        await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand("", conn, tx);
         if (replace)
         {
             cmd.CommandText = $"DROP TABLE IF EXISTS {PgSql.Quote(table.Name)}";
@@ -159,11 +166,15 @@ internal sealed partial class PostgreSqlStore
 
     public async Task DeleteKeysAsync(TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys, CancellationToken ct)
     {
+        _ = WriteConn; // read-only guard
         foreach (var chunk in keys.Chunk(KeysPerStatement))
         {
-            await using var cmd = WriteConn.CreateCommand();
-            cmd.CommandText = $"DELETE FROM {PgSql.Quote(table.Name)} WHERE {PgSql.InKeys(table.Key, cmd, chunk)}";
-            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await GuardAsync(async conn =>
+            {
+                await using var cmd = conn.CreateCommand();
+                cmd.CommandText = $"DELETE FROM {PgSql.Quote(table.Name)} WHERE {PgSql.InKeys(table.Key, cmd, chunk)}";
+                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
         }
     }
 

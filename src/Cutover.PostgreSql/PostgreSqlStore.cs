@@ -49,8 +49,8 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         b.Pooling = false;
         b.Enlist = false;
         b.ApplicationName ??= "cutover";
-        // The server's detail names the offending key ("Key (id)=(7) is duplicated"): failure records and errors need it.
-        // It holds data values, never connection secrets.
+        // The server's DETAIL lines name what blocks an operation (the view that depends on a table, the key a foreign
+        // key misses); they hold the user's own data, never a password.
         b.IncludeErrorDetail = true;
         // Bulk reads and COPY move megabytes: 64 KiB buffers (Npgsql's default is 8 KiB) mean fewer system calls.
         b.ReadBufferSize = Math.Max(b.ReadBufferSize, 64 * 1024);
@@ -277,49 +277,46 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         return rows;
     }
 
-    public async Task<(long NullKeys, long DuplicateKeys)> CheckKeysAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, CancellationToken ct)
+    public Task<(long NullKeys, long DuplicateKeys)> CheckKeysAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, CancellationToken ct)
     {
         if (keyIsRowid || key.Count == 0)
         {
-            return (0, 0);
+            return Task.FromResult((0L, 0L));
         }
-        var q = PgSql.Quote(table);
-        await using var cmd = new NpgsqlCommand($"SELECT COUNT(*) FROM {q} WHERE {string.Join(" OR ", key.Select(k => PgSql.Quote(k) + " IS NULL"))}", _conn);
-        var nulls = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-        cmd.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM {q} GROUP BY {PgSql.QuoteList(key)} HAVING COUNT(*) > 1) d";
-        var dups = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-        return (nulls, dups);
+        return GuardAsync(async conn =>
+        {
+            var q = PgSql.Quote(table);
+            await using var cmd = new NpgsqlCommand($"SELECT COUNT(*) FROM {q} WHERE {string.Join(" OR ", key.Select(k => PgSql.Quote(k) + " IS NULL"))}", conn);
+            var nulls = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            cmd.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM {q} GROUP BY {PgSql.QuoteList(key)} HAVING COUNT(*) > 1) d";
+            var dups = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            return (nulls, dups);
+        }, ct);
     }
 
     /// <summary>Total size (heap, indexes, TOAST) of the tables in the current schema.</summary>
-    public async Task<long> SizeBytesAsync(CancellationToken ct)
+    public Task<long> SizeBytesAsync(CancellationToken ct) => GuardAsync(async conn =>
     {
         await using var cmd = new NpgsqlCommand(
             """
             SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm', 'p')
-            """, _conn);
+            """, conn);
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-    }
+    }, ct);
 
     /// <summary>PostgreSQL does not say how much disk its server has left.</summary>
     public Task<long?> FreeBytesAsync(CancellationToken ct) => Task.FromResult<long?>(null);
 
-    public async Task<object?> ScalarAsync(string sql, CancellationToken ct)
+    public Task<object?> ScalarAsync(string sql, CancellationToken ct) => GuardAsync(async conn =>
     {
-        // Inside a transaction that is always rolled back: a user's check query cannot change the data it checks.
-        await using var tx = await _conn.BeginTransactionAsync(ct).ConfigureAwait(false);
-        try
-        {
-            await using var cmd = new NpgsqlCommand(sql, _conn, tx);
-            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            return await r.ReadAsync(ct).ConfigureAwait(false) && r.FieldCount > 0 ? PgValues.Read(r, 0) : null;
-        }
-        finally
-        {
-            await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
+        // Inside a transaction that is never committed (disposing it rolls it back): a user's check query cannot
+        // change the data it checks.
+        await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await r.ReadAsync(ct).ConfigureAwait(false) && r.FieldCount > 0 ? PgValues.Read(r, 0) : null;
+    }, ct);
 
     public ValueTask DisposeAsync() => _conn.DisposeAsync();
 }

@@ -75,7 +75,8 @@ public sealed class SqliteStateStore : IStateStore
             CREATE UNIQUE INDEX IF NOT EXISTS idmap_new ON idmap (entity, new_key);
             CREATE TABLE IF NOT EXISTS backups (
               id TEXT PRIMARY KEY, run_id TEXT NOT NULL, role TEXT NOT NULL, store TEXT NOT NULL, path TEXT NOT NULL,
-              sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, existed INTEGER NOT NULL, created_at TEXT NOT NULL, verified_at TEXT);
+              sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, existed INTEGER NOT NULL, created_at TEXT NOT NULL, verified_at TEXT,
+              tables TEXT, new_tables TEXT, skipped TEXT);
             CREATE TABLE IF NOT EXISTS control (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
             """);
@@ -84,6 +85,7 @@ public sealed class SqliteStateStore : IStateStore
             // State files written before parallel copy (0.1.0) lack the key-range column.
             Exec("ALTER TABLE progress ADD COLUMN range_end TEXT");
         }
+        AddBackupScopeColumns();
         Exec($"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '{SchemaVersion}')");
         Exec("INSERT OR IGNORE INTO control (key, value) VALUES ('authority', 'source'), ('maintenance', 'off'), ('stage', 'legacy')");
     }
@@ -93,6 +95,17 @@ public sealed class SqliteStateStore : IStateStore
         using var cmd = _conn.CreateCommand();
         cmd.CommandText = "SELECT COUNT(*) FROM pragma_table_info('progress') WHERE name = 'range_end'";
         return (long)cmd.ExecuteScalar()! > 0;
+    }
+
+    /// <summary>A state file written before backups recorded their tables gets the (empty) columns on its next write.</summary>
+    private void AddBackupScopeColumns()
+    {
+        using var cmd = _conn.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM pragma_table_info('backups') WHERE name = 'tables'";
+        if ((long)cmd.ExecuteScalar()! == 0)
+        {
+            Exec("ALTER TABLE backups ADD COLUMN tables TEXT; ALTER TABLE backups ADD COLUMN new_tables TEXT; ALTER TABLE backups ADD COLUMN skipped TEXT");
+        }
     }
 
     private void Exec(string sql)
@@ -329,9 +342,13 @@ public sealed class SqliteStateStore : IStateStore
 
     public Task AddBackupAsync(BackupRecord b, CancellationToken ct) => Locked(() =>
     {
-        using var cmd = Cmd("INSERT INTO backups VALUES (@id, @r, @role, @s, @p, @h, @b, @e, @c, NULL)",
+        using var cmd = Cmd("""
+            INSERT OR REPLACE INTO backups (id, run_id, role, store, path, sha256, bytes, existed, created_at, verified_at, tables, new_tables, skipped)
+            VALUES (@id, @r, @role, @s, @p, @h, @b, @e, @c, NULL, @t, @n, @k)
+            """,
             ("@id", b.Id), ("@r", b.RunId), ("@role", b.Role), ("@s", b.Store), ("@p", b.Path), ("@h", b.Sha256),
-            ("@b", b.Bytes), ("@e", b.Existed ? 1 : 0), ("@c", b.CreatedAt.ToString("O")));
+            ("@b", b.Bytes), ("@e", b.Existed ? 1 : 0), ("@c", b.CreatedAt.ToString("O")),
+            ("@t", TableList.Encode(b.Tables)), ("@n", TableList.Encode(b.NewTables)), ("@k", b.Skipped));
         cmd.ExecuteNonQuery();
     }, ct);
 
@@ -344,7 +361,13 @@ public sealed class SqliteStateStore : IStateStore
         {
             list.Add(new BackupRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
                 r.GetInt64(6), r.GetInt64(7) != 0, DateTimeOffset.Parse(r.GetString(8), null, System.Globalization.DateTimeStyles.RoundtripKind),
-                r.IsDBNull(9) ? null : DateTimeOffset.Parse(r.GetString(9), null, System.Globalization.DateTimeStyles.RoundtripKind)));
+                r.IsDBNull(9) ? null : DateTimeOffset.Parse(r.GetString(9), null, System.Globalization.DateTimeStyles.RoundtripKind))
+            {
+                // A state file opened read-only may predate these columns.
+                Tables = r.FieldCount > 10 && !r.IsDBNull(10) ? TableList.Decode(r.GetString(10)) : null,
+                NewTables = r.FieldCount > 11 && !r.IsDBNull(11) ? TableList.Decode(r.GetString(11)) : null,
+                Skipped = r.FieldCount > 12 && !r.IsDBNull(12) ? r.GetString(12) : null,
+            });
         }
         return (IReadOnlyList<BackupRecord>)list;
     }, ct);

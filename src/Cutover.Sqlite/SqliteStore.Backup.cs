@@ -6,17 +6,25 @@ using Microsoft.Data.Sqlite;
 
 namespace Cutover.Sqlite;
 
-/// <summary>Backups of a SQLite store: SQLite's online backup API into a file, checksummed; restore puts the file back.</summary>
+/// <summary>
+/// Backups of a SQLite store: SQLite's online backup API copies the whole file, checksummed; restore puts the file back.
+/// Without a file (<c>backup: none</c>), a restore drops the tables the run created.
+/// </summary>
 internal sealed partial class SqliteStore
 {
-    public Task<BackupInfo> BackupAsync(string directory, string label, CancellationToken ct)
+    /// <summary>A SQLite backup is the whole file: cheap, and it is what a user of a single-file database expects.</summary>
+    public bool BacksUpTablesOnly => false;
+
+    public string? NoBackupReason => null;
+
+    public Task<BackupInfo> BackupAsync(BackupRequest request, CancellationToken ct)
     {
         if (_conn is null)
         {
             return Task.FromResult(new BackupInfo("", "", 0, Existed: false));
         }
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, label + ".db");
+        Directory.CreateDirectory(request.Directory);
+        var path = Path.Combine(request.Directory, request.Label + ".db");
         File.Delete(path);
         using (var dest = SqliteConnections.Open(path, SqliteOpenMode.ReadWriteCreate, "backup"))
         {
@@ -27,6 +35,11 @@ internal sealed partial class SqliteStore
 
     public Task RestoreAsync(BackupInfo backup, CancellationToken ct)
     {
+        if (backup.Existed && backup.Path.Length == 0)
+        {
+            DropTables(backup.NewTables ?? []);
+            return Task.CompletedTask;
+        }
         CloseWriter();
         _conn?.Dispose();
         _conn = null;
@@ -45,6 +58,24 @@ internal sealed partial class SqliteStore
             _conn = SqliteConnections.Open(FilePath, _readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite, _role);
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>Drops <paramref name="tables"/> (those that exist) in one transaction.</summary>
+    private void DropTables(IReadOnlyList<string> tables)
+    {
+        if (tables.Count == 0 || _conn is null)
+        {
+            return;
+        }
+        using var tx = WriteConn.BeginTransaction();
+        foreach (var t in tables)
+        {
+            using var cmd = WriteConn.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = $"DROP TABLE IF EXISTS {SqliteSql.Quote(t)}";
+            cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
     }
 
     public Task<string?> CheckBackupIntegrityAsync(string path, CancellationToken ct)

@@ -26,7 +26,7 @@ public sealed class SqliteBackupTests : IDisposable
     {
         await using var target = Stores.Target(SeededTarget());
 
-        var backup = await target.BackupAsync(_dir.File("backups"), "target-1", CancellationToken.None);
+        var backup = await target.BackupAsync(new BackupRequest(_dir.File("backups"), "target-1", [], []), CancellationToken.None);
 
         Assert.True(backup.Existed);
         Assert.Equal(_dir.File(Path.Combine("backups", "target-1.db")), backup.Path);
@@ -39,7 +39,7 @@ public sealed class SqliteBackupTests : IDisposable
     public async Task CheckBackupIntegrityAsync_GoodBackup_ReturnsNull()
     {
         await using var target = Stores.Target(SeededTarget());
-        var backup = await target.BackupAsync(_dir.File("backups"), "good", CancellationToken.None);
+        var backup = await target.BackupAsync(new BackupRequest(_dir.File("backups"), "good", [], []), CancellationToken.None);
 
         Assert.Null(await target.CheckBackupIntegrityAsync(backup.Path, CancellationToken.None));
     }
@@ -48,7 +48,7 @@ public sealed class SqliteBackupTests : IDisposable
     public async Task CheckBackupIntegrityAsync_BytesOverwrittenInTheMiddle_ReportsProblem()
     {
         await using var target = Stores.Target(SeededTarget());
-        var backup = await target.BackupAsync(_dir.File("backups"), "bad", CancellationToken.None);
+        var backup = await target.BackupAsync(new BackupRequest(_dir.File("backups"), "bad", [], []), CancellationToken.None);
         var bytes = File.ReadAllBytes(backup.Path);
         Assert.True(bytes.Length > 16 * 4096);
         Array.Fill(bytes, (byte)0xA5, bytes.Length / 2, 8192);
@@ -63,7 +63,7 @@ public sealed class SqliteBackupTests : IDisposable
     public async Task CheckBackupIntegrityAsync_SchemaPageOverwritten_ReportsProblemInsteadOfThrowing()
     {
         await using var target = Stores.Target(SeededTarget());
-        var backup = await target.BackupAsync(_dir.File("backups"), "bad-schema", CancellationToken.None);
+        var backup = await target.BackupAsync(new BackupRequest(_dir.File("backups"), "bad-schema", [], []), CancellationToken.None);
         var bytes = File.ReadAllBytes(backup.Path);
         Array.Fill(bytes, (byte)0xA5, 100, 4000);
         File.WriteAllBytes(backup.Path, bytes);
@@ -89,7 +89,7 @@ public sealed class SqliteBackupTests : IDisposable
         var path = SeededTarget();
         var original = SqliteFile.Query(path, "SELECT k, v FROM items ORDER BY k");
         await using var target = Stores.Target(path);
-        var backup = await target.BackupAsync(_dir.File("backups"), "before", CancellationToken.None);
+        var backup = await target.BackupAsync(new BackupRequest(_dir.File("backups"), "before", [], []), CancellationToken.None);
         await target.WriteBatchAsync(Items, [[1L, "changed"], [5000L, "added"]], WriteMode.Upsert, false, CancellationToken.None);
         await target.DeleteKeysAsync(Items, [[2L], [3L]], CancellationToken.None);
         await target.CreateTableAsync(Stores.Table("extra", ["k"], "k INTEGER"), false, CancellationToken.None);
@@ -106,7 +106,7 @@ public sealed class SqliteBackupTests : IDisposable
     {
         var path = SeededTarget();
         await using var target = Stores.Target(path);
-        var backup = await target.BackupAsync(_dir.File("backups"), "before", CancellationToken.None);
+        var backup = await target.BackupAsync(new BackupRequest(_dir.File("backups"), "before", [], []), CancellationToken.None);
         await target.DeleteKeysAsync(Items, Enumerable.Range(1, 1000).Select(i => (IReadOnlyList<object?>)[(long)i]).ToList(), CancellationToken.None);
 
         await target.RestoreAsync(backup, CancellationToken.None);
@@ -121,7 +121,7 @@ public sealed class SqliteBackupTests : IDisposable
     {
         var path = _dir.File("fresh.db");
         await using var target = Stores.Target(path);
-        var backup = await target.BackupAsync(_dir.File("backups"), "none", CancellationToken.None);
+        var backup = await target.BackupAsync(new BackupRequest(_dir.File("backups"), "none", [], []), CancellationToken.None);
         await target.CreateTableAsync(Items, false, CancellationToken.None);
         await target.WriteBatchAsync(Items, [[1L, "a"]], WriteMode.Insert, false, CancellationToken.None);
         Assert.True(File.Exists(path));
@@ -138,7 +138,7 @@ public sealed class SqliteBackupTests : IDisposable
         var path = SeededTarget();
         SqliteFile.Exec(path, "PRAGMA journal_mode = WAL");
         await using var target = Stores.Target(path);
-        var backup = await target.BackupAsync(_dir.File("backups"), "wal", CancellationToken.None);
+        var backup = await target.BackupAsync(new BackupRequest(_dir.File("backups"), "wal", [], []), CancellationToken.None);
         await target.WriteBatchAsync(Items, Enumerable.Range(4000, 500).Select(i => new object?[] { (long)i, "late" }).ToList(), WriteMode.Insert, false, CancellationToken.None);
 
         await target.RestoreAsync(backup, CancellationToken.None);

@@ -69,11 +69,11 @@ internal static class BackupCommand
                 }
                 else
                 {
-                    var t = new Table().AddColumns("id", "role", "store", "file", "bytes", "sha256", "verified");
+                    var t = new Table().AddColumns("id", "role", "store", "file", "tables", "bytes", "sha256", "verified");
                     foreach (var b in all)
                     {
-                        t.AddRow(b.Id, b.Role, Markup.Escape(b.Store), Markup.Escape(b.Existed ? b.Path : "(store did not exist)"), b.Bytes.ToString(),
-                            b.Existed ? b.Sha256[..16] : "-", b.VerifiedAt is null ? "no" : Reports.Timestamp(b.VerifiedAt.Value));
+                        t.AddRow(b.Id, b.Role, Markup.Escape(b.Store), Markup.Escape(FileText(b)), Markup.Escape(TablesText(b)), b.Bytes.ToString(),
+                            b.HasFile ? b.Sha256[..16] : "-", b.VerifiedAt is null ? "no" : Reports.Timestamp(b.VerifiedAt.Value));
                     }
                     AnsiConsole.Write(t);
                 }
@@ -89,7 +89,7 @@ internal static class BackupCommand
                     await state.MarkBackupVerifiedAsync(b.Id, ctx.Time.GetUtcNow(), ct).ConfigureAwait(false);
                     if (!o.Json)
                     {
-                        Console.Out.WriteLine($"backup {b.Id}: ok ({(b.Existed ? $"sha256 {b.Sha256[..16]}…, integrity ok" : "store did not exist; restoring removes it")})");
+                        Console.Out.WriteLine($"backup {b.Id}: ok ({(b.HasFile ? $"sha256 {b.Sha256[..16]}…, integrity ok" : FileText(b))})");
                     }
                 }
                 if (o.Json)
@@ -102,14 +102,14 @@ internal static class BackupCommand
                     ?? throw new CutoverException(ErrorCodes.BackupMissing, "the latest run has no target backup; pass --id");
                 if (o.DryRun)
                 {
-                    await BackupManager.VerifyAsync(ctx, target, ct).ConfigureAwait(false);
+                    await BackupManager.CheckRestorableAsync(ctx, target, ct).ConfigureAwait(false);
                     if (o.Json)
                     {
                         CliRuntime.WriteJson(new { dry_run = true, restored = target.Id, role = target.Role });
                     }
                     else
                     {
-                        Console.Out.WriteLine($"dry run: would restore {target.Role} {target.Store} from {target.Id}; nothing was written.");
+                        Console.Out.WriteLine($"dry run: would {BackupManager.Describe(ctx, target)}; nothing was written.");
                     }
                     return ExitCodes.Ok;
                 }
@@ -120,11 +120,20 @@ internal static class BackupCommand
                 }
                 else
                 {
-                    Console.Out.WriteLine($"restored {target.Role} {target.Store} from backup {target.Id}. The run's records are unchanged; use 'cutover rollback' to undo a whole run.");
+                    Console.Out.WriteLine($"backup {target.Id} restored ({BackupManager.Describe(ctx, target)}). The run's records are unchanged; use 'cutover rollback' to undo a whole run.");
                 }
                 return ExitCodes.Ok;
         }
     });
+
+    private static string FileText(BackupRecord b) =>
+        b.Skipped is { } why ? $"(not taken: {why})"
+        : !b.Existed ? "(store did not exist; restoring removes it)"
+        : !b.HasFile ? "(no file: none of the run's tables existed)"
+        : b.Path;
+
+    private static string TablesText(BackupRecord b) =>
+        b.Tables is null ? "-" : string.Join(", ", b.Tables) + (b.NewTables is { Count: > 0 } n ? $" (new: {string.Join(", ", n)})" : "");
 
     private static object Json(BackupRecord b) => new
     {
@@ -136,6 +145,9 @@ internal static class BackupCommand
         bytes = b.Bytes,
         sha256 = b.Sha256,
         existed = b.Existed,
+        tables = b.Tables,
+        new_tables = b.NewTables,
+        skipped = b.Skipped,
         created_at = b.CreatedAt,
         verified_at = b.VerifiedAt,
     };

@@ -37,7 +37,7 @@ internal static class RollbackCommand
         {
             foreach (var a in actions)
             {
-                Console.Out.WriteLine(o.DryRun && (a.StartsWith("restore", StringComparison.Ordinal) || a.StartsWith("remove", StringComparison.Ordinal)) ? "would " + a : a);
+                Console.Out.WriteLine(o.DryRun && (a.StartsWith("restore", StringComparison.Ordinal) || a.StartsWith("remove", StringComparison.Ordinal) || a.StartsWith("drop", StringComparison.Ordinal)) ? "would " + a : a);
             }
             Console.Out.WriteLine(o.DryRun ? "dry run: nothing was written." : "rollback complete: the next 'cutover migrate' starts afresh.");
         }

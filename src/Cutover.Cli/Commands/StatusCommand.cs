@@ -89,7 +89,7 @@ internal static class StatusCommand
                     rows_per_second = Math.Round(Reports.Rate(p.Written, p.Seconds)),
                 }),
                 failures = new { count = failures.Count, rows = failures.Take(100).Select(f => new { entity = f.Entity, key = Value.DisplayKey(KeyCodec.Decode(f.Key)), code = f.Code, message = f.Message }) },
-                backups = backups.Select(b => new { id = b.Id, role = b.Role, path = b.Path, existed = b.Existed, verified = b.VerifiedAt is not null }),
+                backups = backups.Select(b => new { id = b.Id, role = b.Role, path = b.Path, existed = b.Existed, verified = b.VerifiedAt is not null, skipped = b.Skipped }),
                 id_map = idMaps,
                 recent_actions = audit.Select(a => new { at = a.At, actor = a.Actor, action = a.Action, detail = a.Detail }),
             });
@@ -120,7 +120,11 @@ internal static class StatusCommand
         }
         foreach (var b in backups)
         {
-            AnsiConsole.MarkupLineInterpolated($"backup {b.Role}: {(b.Existed ? b.Path : "(did not exist before the run)")}{(b.VerifiedAt is null ? "" : ", verified")}");
+            var what = b.Skipped is { } why ? $"(not taken: {why})"
+                : !b.Existed ? "(did not exist before the run)"
+                : !b.HasFile ? "(no file: none of the run's tables existed before it)"
+                : b.Path;
+            AnsiConsole.MarkupLineInterpolated($"backup {b.Role}: {what}{(b.VerifiedAt is null ? "" : ", verified")}");
         }
         AnsiConsole.WriteLine("recent actions:");
         foreach (var a in audit)

@@ -31,7 +31,7 @@ internal static class Reports
         {
             AnsiConsole.MarkupLine((p.Passed ? "  [green]ok[/]   " : "  [red]FAIL[/] ") + Markup.Escape($"{p.Check}: {p.Detail}"));
         }
-        AnsiConsole.WriteLine("backups:");
+        AnsiConsole.WriteLine($"backups (backup: {r.Backup}):");
         foreach (var b in r.Backups)
         {
             AnsiConsole.MarkupLineInterpolated($"  {b}");

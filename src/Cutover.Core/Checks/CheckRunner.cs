@@ -19,7 +19,7 @@ public static class CheckRunner
                 var actual = Value.Display(value);
                 results.Add(new CheckResult(check.Name, check.On, check.Expect, actual, Same(actual, check.Expect), null));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException and not Errors.CutoverException { IsTransient: true })
             {
                 results.Add(new CheckResult(check.Name, check.On, check.Expect, null, false, ex.Message.Split('\n')[0]));
             }

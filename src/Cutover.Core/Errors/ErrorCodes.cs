@@ -34,6 +34,7 @@ public static class ErrorCodes
     public const string NoRun = "NO_RUN";
     public const string BackupMissing = "BACKUP_MISSING";
     public const string BackupCorrupt = "BACKUP_CORRUPT";
+    public const string BackupNotTaken = "BACKUP_NOT_TAKEN";
     public const string RollbackFailed = "ROLLBACK_FAILED";
     public const string IdNotMapped = "ID_NOT_MAPPED";
     public const string Interrupted = "INTERRUPTED";

@@ -31,7 +31,7 @@ public static class ExitCodes
         ErrorCodes.CountMismatch or ErrorCodes.ChecksumMismatch => VerificationFailed,
         ErrorCodes.CheckFailed or ErrorCodes.CheckError => CheckFailed,
         ErrorCodes.RunLocked => Locked,
-        ErrorCodes.BackupMissing or ErrorCodes.BackupCorrupt or ErrorCodes.RollbackFailed => BackupFailed,
+        ErrorCodes.BackupMissing or ErrorCodes.BackupCorrupt or ErrorCodes.BackupNotTaken or ErrorCodes.RollbackFailed => BackupFailed,
         ErrorCodes.NoRun or ErrorCodes.IdNotMapped => NotFound,
         ErrorCodes.Interrupted => Interrupted,
         _ => InternalError,

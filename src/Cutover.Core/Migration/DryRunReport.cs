@@ -14,6 +14,9 @@ public sealed record DryRunReport(
     IReadOnlyList<string> Checks,
     string? ResumeOf)
 {
+    /// <summary>The plan's <c>backup:</c> policy as it is spelled there (<c>all</c>, <c>target</c>, <c>none</c>).</summary>
+    public string Backup { get; init; } = "all";
+
     public bool PreflightPassed => Preflight.All(p => p.Passed);
 }
 

@@ -61,17 +61,21 @@ public static class MigrationSession
                 throw PlanLoader.Invalid(bindErrors);
             }
             var state = await openState(plan, mode == SessionMode.Write, ct).ConfigureAwait(false);
+            observer ??= NullObserver.Instance;
+            logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+            time ??= TimeProvider.System;
             return new MigrationContext
             {
                 Plan = plan,
                 Entities = entities,
                 Source = source,
                 Target = target,
-                State = state,
+                // A state database that drops the connection is retried like a source or a target.
+                State = state is null ? null : new RetryingStateStore(state, Copy.CopyResilience.Create(time, observer, logger, Copy.RetryOptions.Default)),
                 Registry = registry,
-                Observer = observer ?? NullObserver.Instance,
-                Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-                Time = time ?? TimeProvider.System,
+                Observer = observer,
+                Logger = logger,
+                Time = time,
             };
         }
         catch

@@ -61,10 +61,20 @@ public static class Migrator
                 OperationCanceledException => ErrorCodes.Interrupted,
                 _ => ErrorCodes.Internal,
             };
-            var phase = (await state.LatestRunAsync(CancellationToken.None).ConfigureAwait(false))?.Phase ?? run.Phase;
-            run = run with { Phase = phase, Status = RunStatus.Failed, ErrorCode = code, ErrorMessage = ex.Message, ActiveSeconds = run.ActiveSeconds + clock.Elapsed.TotalSeconds };
-            await state.UpdateRunAsync(run, CancellationToken.None).ConfigureAwait(false);
-            await state.AuditAsync("migrate.failed", $"run {run.Id} in {phase}: {code} {ex.Message}", CancellationToken.None).ConfigureAwait(false);
+            var phase = run.Phase;
+            try
+            {
+                phase = (await state.LatestRunAsync(CancellationToken.None).ConfigureAwait(false))?.Phase ?? run.Phase;
+                run = run with { Phase = phase, Status = RunStatus.Failed, ErrorCode = code, ErrorMessage = ex.Message, ActiveSeconds = run.ActiveSeconds + clock.Elapsed.TotalSeconds };
+                await state.UpdateRunAsync(run, CancellationToken.None).ConfigureAwait(false);
+                await state.AuditAsync("migrate.failed", $"run {run.Id} in {phase}: {code} {ex.Message}", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (CutoverException recording) when (recording.IsTransient)
+            {
+                // The state database is down too (often the same server). The run stays recorded as running, which
+                // status shows as interrupted and the next migrate resumes; the error to report is the first one.
+                ctx.Observer.Warn($"could not record the failure in the state store ({recording.Message}); the next 'cutover migrate' resumes the run");
+            }
             Log.RunFailed(ctx.Logger, run.Id, phase, code, ex.Message);
             if (code == ErrorCodes.Internal)
             {
@@ -97,34 +107,24 @@ public static class Migrator
     {
         var state = ctx.RequireState();
         var progress = (await state.ProgressAsync(run.Id, ct).ConfigureAwait(false)).ToDictionary(p => p.Entity);
+        // The phases around the copy retry a dropped source or target connection the way the copy does; each step
+        // below is safe to run again (preflight and verification only read, backups taken are kept, tables are made once).
+        var retry = CopyResilience.Create(ctx.Time, ctx.Observer, ctx.Logger, ctx.Retry);
+        var runId = run.Id;
 
         run = await EnterAsync(ctx, run, Phases.Preflight, "checking source, target, disk and keys", ct).ConfigureAwait(false);
-        var findings = await PreflightInspector.InspectAsync(ctx, freshRun: progress.Count == 0, ct).ConfigureAwait(false);
+        var findings = await retry.ExecuteAsync(async t => await PreflightInspector.InspectAsync(ctx, freshRun: progress.Count == 0, t).ConfigureAwait(false), ct).ConfigureAwait(false);
         result = result with { Preflight = findings };
         PreflightInspector.ThrowIfFailed(findings);
 
-        run = await EnterAsync(ctx, run, Phases.Backup, "online backup of source and existing target", ct).ConfigureAwait(false);
-        result = result with { Backups = await BackupManager.TakeAsync(ctx, run.Id, ct).ConfigureAwait(false) };
+        run = await EnterAsync(ctx, run, Phases.Backup, BackupManager.PhaseDetail(ctx.Plan.Backup), ct).ConfigureAwait(false);
+        result = result with { Backups = await retry.ExecuteAsync(async t => await BackupManager.TakeAsync(ctx, runId, t).ConfigureAwait(false), ct).ConfigureAwait(false) };
 
         run = await EnterAsync(ctx, run, Phases.Schema, "creating target tables", ct).ConfigureAwait(false);
+        var created = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in ctx.Entities.Where(e => !progress.ContainsKey(e.Name)))
         {
-            var exists = await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false);
-            if (exists && ctx.Plan.IfExists != IfExistsPolicy.Replace && await ctx.Target.CountAsync(e.Target.Name, ct).ConfigureAwait(false) is > 0 and var rows)
-            {
-                // Preflight checks this on a fresh run; a run resumed after dying mid-schema must not append to someone else's rows either.
-                throw new CutoverException(ErrorCodes.TargetNotEmpty,
-                    $"target table '{e.Target.Name}' already holds {rows} rows; empty it, choose another target, or set if_exists: replace");
-            }
-            if (exists && ctx.Plan.IfExists != IfExistsPolicy.Replace)
-            {
-                ctx.Observer.Warn($"target table {e.Target.Name} exists and is empty; writing into it as it is");
-            }
-            else
-            {
-                await ctx.Target.CreateTableAsync(e.Target, replace: exists, ct).ConfigureAwait(false);
-            }
-            var total = await ctx.Source.CountAsync(e.Source.Name, ct).ConfigureAwait(false);
+            var total = await retry.ExecuteAsync(async t => await CreateTableAsync(ctx, e, created, t).ConfigureAwait(false), ct).ConfigureAwait(false);
             var p = new EntityProgress(run.Id, e.Name, total, 0, 0, 0, null, 0, "pending", 0);
             await state.SaveProgressAsync(p, ct).ConfigureAwait(false);
             progress[e.Name] = p;
@@ -135,7 +135,8 @@ public static class Migrator
             run = await EnterAsync(ctx, run, Phases.IdMap, "assigning new ULIDs", ct).ConfigureAwait(false);
             foreach (var e in ctx.Entities.Where(e => e.IsRekeyed))
             {
-                await IdMapBuilder.BuildAsync(ctx, e, run.Id, ct).ConfigureAwait(false);
+                // Resumable from its checkpoint, so a retry goes on where the dropped read stopped.
+                await retry.ExecuteAsync(async t => await IdMapBuilder.BuildAsync(ctx, e, runId, t).ConfigureAwait(false), ct).ConfigureAwait(false);
             }
         }
 
@@ -160,9 +161,10 @@ public static class Migrator
         {
             var counts = ctx.Plan.Verify == VerifyMode.Counts;
             run = await EnterAsync(ctx, run, Phases.Verify, counts ? "row counts on both sides (verify: counts)" : "counts and checksums on both sides", ct).ConfigureAwait(false);
-            var verification = counts
-                ? await Verifier.CountAsync(ctx, ctx.Entities, ct).ConfigureAwait(false)
-                : await Verifier.VerifyAsync(ctx, ctx.Entities, ct).ConfigureAwait(false);
+            // Verification only reads, so a dropped connection starts it again.
+            var verification = await retry.ExecuteAsync(async t => counts
+                ? await Verifier.CountAsync(ctx, ctx.Entities, t).ConfigureAwait(false)
+                : await Verifier.VerifyAsync(ctx, ctx.Entities, t).ConfigureAwait(false), ct).ConfigureAwait(false);
             result = result with { Verification = verification };
             ThrowIfMismatch(verification);
         }
@@ -170,11 +172,38 @@ public static class Migrator
         if (ctx.Plan.Checks.Count > 0)
         {
             await EnterAsync(ctx, run, Phases.Checks, $"{ctx.Plan.Checks.Count} custom checks", ct).ConfigureAwait(false);
-            var checks = await CheckRunner.RunAsync(ctx, ct).ConfigureAwait(false);
+            var checks = await retry.ExecuteAsync(async t => await CheckRunner.RunAsync(ctx, t).ConfigureAwait(false), ct).ConfigureAwait(false);
             result = result with { Checks = checks };
             ThrowIfChecksFailed(checks);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Creates <paramref name="e"/>'s target table (or keeps an existing empty one under <c>if_exists: fail</c>) and
+    /// returns the source's row count. Run again after a dropped connection, it finds the table it may just have created
+    /// (named in <paramref name="created"/>) and replaces it, rather than taking it for someone else's.
+    /// </summary>
+    private static async Task<long> CreateTableAsync(MigrationContext ctx, BoundEntity e, HashSet<string> created, CancellationToken ct)
+    {
+        var exists = await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false);
+        var ours = ctx.Plan.IfExists == IfExistsPolicy.Replace || created.Contains(e.Target.Name);
+        if (exists && !ours && await ctx.Target.CountAsync(e.Target.Name, ct).ConfigureAwait(false) is > 0 and var rows)
+        {
+            // Preflight checks this on a fresh run; a run resumed after dying mid-schema must not append to someone else's rows either.
+            throw new CutoverException(ErrorCodes.TargetNotEmpty,
+                $"target table '{e.Target.Name}' already holds {rows} rows; empty it, choose another target, or set if_exists: replace");
+        }
+        if (exists && !ours)
+        {
+            ctx.Observer.Warn($"target table {e.Target.Name} exists and is empty; writing into it as it is");
+        }
+        else
+        {
+            created.Add(e.Target.Name);
+            await ctx.Target.CreateTableAsync(e.Target, replace: exists, ct).ConfigureAwait(false);
+        }
+        return await ctx.Source.CountAsync(e.Source.Name, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -185,6 +214,7 @@ public static class Migrator
     private static async Task IndexesAsync(MigrationContext ctx, int jobs, CancellationToken ct)
     {
         var observer = new ParallelObserver(ctx.Observer);
+        // Each step skips what exists, so each table's step is retried on its own after a dropped connection.
         Task Step(Func<MigrationContext, BoundEntity, CancellationToken, Task> step) =>
             ParallelJobs.RunAsync(ctx, observer, ctx.Entities, jobs, writeTarget: true, (mine, e, t) =>
                 CopyResilience.Create(mine.Time, mine.Observer, mine.Logger, mine.Retry).ExecuteAsync(async token => await step(mine, e, token).ConfigureAwait(false), t).AsTask(), ct);
@@ -235,15 +265,15 @@ public static class Migrator
             entities.Add(new DryRunEntity(e.Name, e.Target.Name, e.SourceKey, rows, progress.TryGetValue(e.Name, out var p) ? p.Written : 0,
                 Describe(e), ctx.Target.DescribeCreate(e.Target), await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false)));
         }
-        var sourceBytes = await ctx.Source.SizeBytesAsync(ct).ConfigureAwait(false);
-        var backups = new List<string> { $"source {ctx.SourceDisplay} ({sourceBytes / 1024.0 / 1024.0:F1} MB) -> {BackupManager.Directory(ctx)}" };
-        backups.Add(ctx.Target.Exists
-            ? $"target {ctx.TargetDisplay} ({await ctx.Target.SizeBytesAsync(ct).ConfigureAwait(false) / 1024.0 / 1024.0:F1} MB) -> {BackupManager.Directory(ctx)}"
-            : $"target {ctx.TargetDisplay} does not exist yet: rollback will remove it");
-        return new DryRunReport(ctx.Plan.Name, ctx.SourceDisplay, ctx.TargetDisplay, ctx.StateDisplay, findings, entities,
-            latest?.Status == RunStatus.Completed ? ["none: the plan's last run is complete (nothing would be done)"] : backups,
+        var backups = latest?.Status == RunStatus.Completed
+            ? ["none: the plan's last run is complete (nothing would be done)"]
+            : await BackupManager.PreviewAsync(ctx, ct).ConfigureAwait(false);
+        return new DryRunReport(ctx.Plan.Name, ctx.SourceDisplay, ctx.TargetDisplay, ctx.StateDisplay, findings, entities, backups,
             ctx.Plan.Checks.Select(c => $"{c.Name} (on {c.On.ToString().ToLowerInvariant()}): {c.Sql} = {c.Expect}").ToList(),
-            resumable ? latest!.Id : null);
+            resumable ? latest!.Id : null)
+        {
+            Backup = BackupManager.Text(ctx.Plan.Backup),
+        };
     }
 
     /// <summary>Human-readable list of what the plan does to an entity's rows.</summary>

@@ -34,16 +34,16 @@ public static class RollbackRunner
         }
         var sourceModified = await state.GetValueAsync(ControlKeys.SourceModified, ct).ConfigureAwait(false) == "true";
         var actions = new List<string>();
-        // Check every backup before touching anything, so a bad backup never leaves a half-done rollback.
-        await BackupManager.VerifyAsync(ctx, target, ct).ConfigureAwait(false);
-        actions.Add(target.Existed ? $"restore target {target.Store} from {target.Path}" : $"remove target {target.Store} (it did not exist before run {run.Id})");
+        // Check every backup before touching anything, so a bad (or missing) backup never leaves a half-done rollback.
+        await BackupManager.CheckRestorableAsync(ctx, target, ct).ConfigureAwait(false);
+        actions.Add(BackupManager.Describe(ctx, target));
         BackupRecord? source = null;
         if (sourceModified)
         {
             source = backups.FirstOrDefault(b => b.Role == BackupManager.SourceRole)
                 ?? throw new CutoverException(ErrorCodes.BackupMissing, $"the source was written to but run {run.Id} has no source backup");
-            await BackupManager.VerifyAsync(ctx, source, ct).ConfigureAwait(false);
-            actions.Add($"restore source {source.Store} from {source.Path}");
+            await BackupManager.CheckRestorableAsync(ctx, source, ct).ConfigureAwait(false);
+            actions.Add(BackupManager.Describe(ctx, source));
         }
         else
         {

@@ -15,6 +15,9 @@ public sealed record MigrationPlan
     public OnErrorPolicy OnError { get; init; } = OnErrorPolicy.Stop;
     public IfExistsPolicy IfExists { get; init; } = IfExistsPolicy.Fail;
     public VerifyMode Verify { get; init; } = VerifyMode.Checksums;
+
+    /// <summary>Which backups a run takes: source and target (default), the target only, or none.</summary>
+    public BackupPolicy Backup { get; init; } = BackupPolicy.All;
     public IReadOnlyList<EntityPlan> Entities { get; init; } = [];
     public IReadOnlyList<CheckPlan> Checks { get; init; } = [];
     public PlanLocation SourceAt { get; init; }

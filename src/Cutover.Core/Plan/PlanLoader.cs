@@ -14,7 +14,7 @@ namespace Cutover.Plan;
 /// </summary>
 public static partial class PlanLoader
 {
-    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "verify", "entities", "checks"];
+    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "verify", "entities", "checks"];
     private static readonly string[] EntityKeys = ["table", "to", "key", "rekey", "references", "columns"];
     private static readonly string[] ColumnKeys = ["rename", "type", "drop", "default", "invalid_utf8"];
     private static readonly string[] RekeyKeys = ["to", "time_from", "column"];
@@ -81,6 +81,7 @@ public static partial class PlanLoader
         var onError = r.OptionalEnum(root, "on_error", OnErrorPolicy.Stop);
         var ifExists = r.OptionalEnum(root, "if_exists", IfExistsPolicy.Fail);
         var verify = r.OptionalEnum(root, "verify", VerifyMode.Checksums);
+        var backup = r.OptionalEnum(root, "backup", BackupPolicy.All);
 
         var entities = new List<EntityPlan>();
         if (r.Child(root, "entities") is { } entNode)
@@ -141,6 +142,7 @@ public static partial class PlanLoader
             OnError = onError,
             IfExists = ifExists,
             Verify = verify,
+            Backup = backup,
             Entities = entities,
             Checks = checks,
             SourceAt = r.At(root, "source"),

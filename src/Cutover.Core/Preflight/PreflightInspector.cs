@@ -23,15 +23,18 @@ public static class PreflightInspector
             await ctx.Target.CheckWritableAsync(ct).ConfigureAwait(false);
             findings.Add(new("target writable", true, ctx.TargetDisplay + (ctx.Target.Exists ? " (exists)" : " (will be created)")));
         }
-        catch (CutoverException ex)
+        catch (CutoverException ex) when (!ex.IsTransient)
         {
+            // A dropped connection is not a finding: it propagates, so the phase is retried.
             findings.Add(new("target writable", false, ex.Message, ex.Code));
         }
 
         var sourceBytes = await ctx.Source.SizeBytesAsync(ct).ConfigureAwait(false);
         var targetBytes = await ctx.Target.SizeBytesAsync(ct).ConfigureAwait(false);
-        // The copy needs about the source's size; the backups take the source and the existing target again.
-        var needed = (sourceBytes * 2) + targetBytes;
+        // The copy needs about the source's size; the backups the plan asks for take the source and the existing target again.
+        var needed = sourceBytes
+            + (Backup.BackupManager.SourceSkipReason(ctx) is null ? sourceBytes : 0)
+            + (ctx.Plan.Backup == Plan.BackupPolicy.None ? 0 : targetBytes);
         var free = await ctx.Target.FreeBytesAsync(ct).ConfigureAwait(false);
         if (free is { } f && f < needed)
         {

@@ -41,6 +41,7 @@ public interface IStateStore : IAsyncDisposable
 
     Task SetValueAsync(string key, string? value, CancellationToken ct);
 
+    /// <summary>Records a backup; a record with the same id is replaced (so a retried call records it once).</summary>
     Task AddBackupAsync(BackupRecord backup, CancellationToken ct);
 
     Task<IReadOnlyList<BackupRecord>> BackupsAsync(CancellationToken ct);

@@ -161,6 +161,34 @@ public abstract partial class StateStoreConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddBackupAsync_TablesAndSkipped_RoundTripInOrder()
+    {
+        var scoped = new BackupRecord("t", "run-1", "target", "postgres://u:***@h/db", "/x/t.pgdump", "abc", 10, true, Clock.Now, null)
+        {
+            Tables = ["b \"quoted\"", "a", "Ünïcode"],
+            NewTables = [],
+        };
+        var skipped = new BackupRecord("s", "run-1", "source", "postgres://u:***@h/src", "", "", 0, true, Clock.Now.AddSeconds(1), null)
+        {
+            Skipped = "backup: target in the plan",
+        };
+        await State.AddBackupAsync(scoped, None);
+        await State.AddBackupAsync(skipped, None);
+
+        var back = await State.BackupsAsync(None);
+
+        Assert.Equal(["t", "s"], back.Select(b => b.Id));
+        Assert.Equal(["b \"quoted\"", "a", "Ünïcode"], back[0].Tables);
+        Assert.Equal([], back[0].NewTables!);
+        Assert.Null(back[0].Skipped);
+        Assert.True(back[0].HasFile);
+        Assert.Null(back[1].Tables);
+        Assert.Null(back[1].NewTables);
+        Assert.Equal("backup: target in the plan", back[1].Skipped);
+        Assert.False(back[1].HasFile);
+    }
+
+    [Fact]
     public async Task AuditLogAsync_NewestFirstUpToLimit()
     {
         await State.AuditAsync("a1", "first", None);

@@ -54,7 +54,7 @@ public sealed class PostgreSqlRestartTests : IDisposable
         }
         Assert.False(p.HasExited, "migrate finished before the server could be restarted; make the table larger");
         var doneAtRestart = RowsDone();
-        RestartServer();
+        PgServer.Restart();
         var stillCopying = RowsDone() < total;
 
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(3)), "migrate did not finish after the restart");
@@ -71,36 +71,5 @@ public sealed class PostgreSqlRestartTests : IDisposable
             _pg.Rows("SELECT e.id, s.created_at, e.kind, e.body, e.value FROM events e JOIN sessions s ON s.id = e.session_id ORDER BY e.id"));
         var verify = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml");
         Assert.True(verify.ExitCode == 0, verify.ToString());
-    }
-
-    /// <summary>pg_ctl restart -m fast on the throwaway server of scripts/services/postgres.sh (as postgres when root).</summary>
-    private static void RestartServer()
-    {
-        var envFile = Environment.GetEnvironmentVariable("CUTOVER_PG_ENV_FILE");
-        Assert.False(string.IsNullOrEmpty(envFile) || !File.Exists(envFile), "CUTOVER_PG_ENV_FILE is not set; run scripts/test.sh");
-        var dir = File.ReadAllLines(envFile!)
-            .Where(l => l.StartsWith("CUTOVER_PG_DIR=", StringComparison.Ordinal))
-            .Select(l => l["CUTOVER_PG_DIR=".Length..].Trim('\'', '"'))
-            .Single();
-        var pgCtl = File.Exists("/usr/lib/postgresql/15/bin/pg_ctl") ? "/usr/lib/postgresql/15/bin/pg_ctl" : "pg_ctl";
-        string[] args = ["-D", Path.Combine(dir, "data"), "-l", Path.Combine(dir, "server.log"), "-w", "-t", "30", "restart", "-m", "fast"];
-        var root = Environment.UserName == "root";
-        var psi = new ProcessStartInfo(root ? "runuser" : pgCtl) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (root)
-        {
-            foreach (var a in new[] { "-u", "postgres", "--", pgCtl })
-            {
-                psi.ArgumentList.Add(a);
-            }
-        }
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var ctl = Process.Start(psi)!;
-        var stdout = ctl.StandardOutput.ReadToEndAsync();
-        var stderr = ctl.StandardError.ReadToEndAsync();
-        Assert.True(ctl.WaitForExit(TimeSpan.FromSeconds(60)), "pg_ctl restart hung");
-        Assert.True(ctl.ExitCode == 0, $"pg_ctl restart failed: {stdout.Result}{stderr.Result}");
     }
 }

@@ -251,18 +251,32 @@ public sealed class PostgreSqlTests : IDisposable
         Assert.False(Directory.Exists(_dir.File(".cutover")));
     }
 
+    /// <summary>Tables, columns, indexes, constraints and sequences of the public schema, to compare before and after.</summary>
+    private List<string> Shape() => _pg.Rows("""
+        SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '')
+          FROM information_schema.columns WHERE table_schema = 'public'
+        UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+        UNION ALL SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+          WHERE connamespace = 'public'::regnamespace AND conrelid <> 0
+        UNION ALL SELECT 'sequence ' || sequencename || ' ' || coalesce(last_value, 0) FROM pg_sequences WHERE schemaname = 'public'
+        ORDER BY 1
+        """);
+
     [Fact]
     public void Rollback_PostgresTarget_PutsBackReplacedTableAndRemovesNewOnes()
     {
         CreateSample(parents: 50, childrenPerParent: 4);
         _pg.Exec("""
-            CREATE TABLE sessions (id integer PRIMARY KEY, note text NOT NULL);
-            INSERT INTO sessions SELECT g, 'old ' || g FROM generate_series(1, 40) g;
+            CREATE TABLE sessions (id serial PRIMARY KEY, note text NOT NULL UNIQUE CHECK (note <> ''), at date DEFAULT '2020-01-01');
+            CREATE INDEX sessions_at ON sessions (at DESC);
+            INSERT INTO sessions (note) SELECT 'old ' || g FROM generate_series(1, 40) g;
             CREATE TABLE unrelated (k text PRIMARY KEY, v bytea);
-            INSERT INTO unrelated VALUES ('a', '\x01'), ('b', NULL);
+            INSERT INTO unrelated SELECT 'k' || g, decode(repeat('cd', 1000), 'hex') FROM generate_series(1, 3000) g;
             """);
-        var before = _pg.Rows("SELECT id, note FROM sessions ORDER BY id");
+        var before = _pg.Rows("SELECT id, note, at FROM sessions ORDER BY id");
+        var shape = Shape();
         var unrelated = _pg.Rows("SELECT k, v FROM unrelated ORDER BY k");
+        var unrelatedOid = _pg.Scalar("SELECT 'unrelated'::regclass::oid");
         WritePlan(batch: 50);
         File.AppendAllText(_dir.File("cutover.yaml"), "\nif_exists: replace\n");
 
@@ -272,16 +286,93 @@ public sealed class PostgreSqlTests : IDisposable
         AssertSampleCopied(50, 4);
         var backups = CutoverCli.Run(_dir.Path, "backup", "verify", "cutover.yaml");
         Assert.True(backups.ExitCode == 0, backups.ToString());
+        // The target backup holds sessions (which the run replaced) and nothing else: not the 3 MB of unrelated rows.
+        using (var list = System.Text.Json.JsonDocument.Parse(CutoverCli.Run(_dir.Path, "backup", "list", "cutover.yaml", "--json").StdOut))
+        {
+            var target = list.RootElement.EnumerateArray().Single(b => b.GetProperty("role").GetString() == "target");
+            Assert.Equal(["sessions"], target.GetProperty("tables").EnumerateArray().Select(t => t.GetString()));
+            Assert.Equal(["events"], target.GetProperty("new_tables").EnumerateArray().Select(t => t.GetString()));
+            Assert.InRange(target.GetProperty("bytes").GetInt64(), 1, 64 * 1024);
+            Assert.EndsWith(".pgdump", target.GetProperty("path").GetString(), StringComparison.Ordinal);
+        }
+        var dry = CutoverCli.Run(_dir.Path, "rollback", "cutover.yaml", "--dry-run");
+        Assert.Contains("would drop table events from target", dry.StdOut, StringComparison.Ordinal);
+        Assert.Contains("restore table sessions of target", dry.StdOut, StringComparison.Ordinal);
 
         var rollback = CutoverCli.Run(_dir.Path, "rollback", "cutover.yaml");
 
         Assert.True(rollback.ExitCode == 0, rollback.ToString());
         Assert.Equal(["sessions", "unrelated"], _pg.Tables());
-        Assert.Equal(before, _pg.Rows("SELECT id, note FROM sessions ORDER BY id"));
+        Assert.Equal(before, _pg.Rows("SELECT id, note, at FROM sessions ORDER BY id"));
+        Assert.Equal(shape, Shape());
         Assert.Equal(unrelated, _pg.Rows("SELECT k, v FROM unrelated ORDER BY k"));
+        Assert.Equal(unrelatedOid, _pg.Scalar("SELECT 'unrelated'::regclass::oid"));
         // The next migrate starts afresh and succeeds again.
         var again = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
         Assert.True(again.ExitCode == 0, again.ToString());
         AssertSampleCopied(50, 4);
+    }
+
+    [Fact]
+    public void Migrate_PostgresSource_IsRecordedNotDumped_AndRollbackLeavesIt()
+    {
+        _pg.Exec("""
+            CREATE TABLE items (id bigint PRIMARY KEY, name text);
+            INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 500) g;
+            """);
+        _dir.Write("back.yaml", $"""
+            name: back
+            source: '{_pg.Uri}'
+            target: sqlite:./back.db
+            entities:
+              - table: items
+            """);
+
+        var dry = CutoverCli.Run(_dir.Path, "migrate", "back.yaml", "--dry-run");
+        var migrate = CutoverCli.Run(_dir.Path, "migrate", "back.yaml");
+
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains("backups (backup: all):", dry.StdOut, StringComparison.Ordinal);
+        Assert.Contains("not backed up: a PostgreSQL source is only read", dry.StdOut, StringComparison.Ordinal);
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Contains("not backed up: a PostgreSQL source is only read", migrate.StdOut + migrate.StdErr, StringComparison.Ordinal);
+        // Nothing was dumped (the SQLite target did not exist, so it needed no backup either).
+        Assert.False(Directory.Exists(_dir.File(".cutover/back/backups")) && Directory.EnumerateFiles(_dir.File(".cutover/back/backups")).Any());
+        using (var list = System.Text.Json.JsonDocument.Parse(CutoverCli.Run(_dir.Path, "backup", "list", "back.yaml", "--json").StdOut))
+        {
+            var source = list.RootElement.EnumerateArray().Single(b => b.GetProperty("role").GetString() == "source");
+            Assert.Equal("", source.GetProperty("path").GetString());
+            Assert.StartsWith("a PostgreSQL source is only read", source.GetProperty("skipped").GetString(), StringComparison.Ordinal);
+        }
+        var verify = CutoverCli.Run(_dir.Path, "backup", "verify", "back.yaml");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("not taken", verify.StdOut, StringComparison.Ordinal);
+
+        var rollback = CutoverCli.Run(_dir.Path, "rollback", "back.yaml");
+
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        Assert.Contains("source left as it is", rollback.StdOut, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.File("back.db")));
+        Assert.Equal(500, _pg.Count("items"));
+    }
+
+    [Fact]
+    public void Rollback_BackupNone_PostgresTarget_DropsTheRunsTablesAndNothingElse()
+    {
+        CreateSample(parents: 20, childrenPerParent: 3);
+        _pg.Exec("CREATE TABLE unrelated (k int PRIMARY KEY); INSERT INTO unrelated VALUES (1), (2), (3);");
+        WritePlan(batch: 50);
+        File.AppendAllText(_dir.File("cutover.yaml"), "\nbackup: none\n");
+
+        var migrate = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Equal(["events", "sessions", "unrelated"], _pg.Tables());
+        Assert.False(Directory.Exists(_dir.File(".cutover/sample/backups")) && Directory.EnumerateFiles(_dir.File(".cutover/sample/backups")).Any());
+
+        var rollback = CutoverCli.Run(_dir.Path, "rollback", "cutover.yaml");
+
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        Assert.Equal(["unrelated"], _pg.Tables());
+        Assert.Equal(3, _pg.Count("unrelated"));
     }
 }

@@ -1,6 +1,7 @@
 using Cutover.Connectors;
 using Cutover.Copy;
 using Cutover.Core.Tests.Ids;
+using Cutover.Core.Tests.Support;
 using Cutover.Errors;
 using Cutover.Migration;
 using Cutover.Schema;
@@ -145,32 +146,5 @@ public sealed class CopyResilienceTests
         public Task<long> SizeBytesAsync(CancellationToken ct) => Task.FromResult(0L);
         public Task<object?> ScalarAsync(string sql, CancellationToken ct) => Task.FromResult<object?>(null);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
-    private sealed class WarningsObserver : IMigrationObserver
-    {
-        public List<string> Warnings { get; } = [];
-
-        public void Phase(string phase, string detail)
-        {
-        }
-
-        public void EntityStarted(string entity, long total, long done)
-        {
-        }
-
-        public void Progress(string entity, long done)
-        {
-        }
-
-        public void EntityFinished(EntityProgress progress)
-        {
-        }
-
-        public void Info(string message)
-        {
-        }
-
-        public void Warn(string message) => Warnings.Add(message);
     }
 }

@@ -29,6 +29,7 @@ public class ExitCodesTests
     [InlineData("RUN_LOCKED", 8)]
     [InlineData("BACKUP_CORRUPT", 9)]
     [InlineData("BACKUP_MISSING", 9)]
+    [InlineData("BACKUP_NOT_TAKEN", 9)]
     [InlineData("ROLLBACK_FAILED", 9)]
     [InlineData("SOURCE_UNREACHABLE", 10)]
     [InlineData("TARGET_UNREACHABLE", 10)]
@@ -50,7 +51,7 @@ public class ExitCodesTests
         // Guards against a new code being added without deciding its exit code (it would silently map to 1).
         var declared = typeof(ErrorCodes).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToList();
 
-        Assert.Equal(32, declared.Count);
+        Assert.Equal(33, declared.Count);
         Assert.All(declared.Where(c => c != ErrorCodes.Internal), c => Assert.NotEqual(ExitCodes.InternalError, ExitCodes.For(c)));
     }
 }
