@@ -96,31 +96,20 @@ public sealed class PostgreSqlStateStore : IStateStore
         }
     }
 
+    /// <summary>State is needed for every step, so any failure to reach it is worth retrying (transient).</summary>
     private static async Task<NpgsqlConnection> ConnectAsync(NpgsqlConnectionStringBuilder b, string display, CancellationToken ct)
     {
-        var conn = new NpgsqlConnection(b.ConnectionString);
         try
         {
-            await conn.OpenAsync(ct).ConfigureAwait(false);
-            return conn;
+            return await PgConnect.OpenAsync(b, ErrorCodes.StateUnreachable, $"state {display}", ct).ConfigureAwait(false);
         }
-        catch (NpgsqlException ex)
+        catch (CutoverException ex) when (!ex.IsTransient)
         {
-            await conn.DisposeAsync().ConfigureAwait(false);
-            throw new CutoverException(ErrorCodes.StateUnreachable, $"cannot connect to state {display}: {Reason(ex, b)}", true, ex);
+            throw new CutoverException(ex.Code, ex.Message, true, ex.InnerException);
         }
     }
 
-    /// <summary>The server's or the driver's message, never the password.</summary>
-    private static string Reason(NpgsqlException ex, NpgsqlConnectionStringBuilder b)
-    {
-        var reason = ex is PostgresException p ? p.MessageText : ex.Message;
-        if (!string.IsNullOrEmpty(b.Password))
-        {
-            reason = reason.Replace(b.Password, "***", StringComparison.Ordinal);
-        }
-        return Redaction.Redact(reason);
-    }
+    private static string Reason(NpgsqlException ex, NpgsqlConnectionStringBuilder b) => PgConnect.Reason(ex, b);
 
     private async Task<bool> SchemaExistsAsync(CancellationToken ct)
     {

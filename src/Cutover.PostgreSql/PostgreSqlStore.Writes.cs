@@ -89,6 +89,13 @@ internal sealed partial class PostgreSqlStore
 
     private async Task RunDdlAsync(TargetTable table, IEnumerable<(string What, string Name, bool IsConstraint, string Sql)> statements, CancellationToken ct)
     {
+        // Keys and indexes are built by sorting the whole table; PostgreSQL's default of 64 MB for that spills millions of
+        // keys to disk. This session asks for 256 MB unless the server is set higher (per job, for the build only).
+        await using (var mem = new NpgsqlCommand(
+            "SELECT set_config('maintenance_work_mem', '256MB', false) FROM pg_settings WHERE name = 'maintenance_work_mem' AND setting::bigint < 262144", WriteConn))
+        {
+            await mem.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
         foreach (var (what, name, isConstraint, sql) in statements)
         {
             await using var cmd = new NpgsqlCommand("", WriteConn);

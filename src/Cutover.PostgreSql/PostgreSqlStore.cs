@@ -63,34 +63,12 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         return new PostgreSqlStore(conn, b, display, role, readOnly);
     }
 
-    private static async Task<NpgsqlConnection> ConnectAsync(NpgsqlConnectionStringBuilder b, string display, string role, CancellationToken ct)
-    {
-        var conn = new NpgsqlConnection(b.ConnectionString);
-        try
-        {
-            await conn.OpenAsync(ct).ConfigureAwait(false);
-            return conn;
-        }
-        catch (NpgsqlException ex)
-        {
-            await conn.DisposeAsync().ConfigureAwait(false);
-            var transient = ex is not PostgresException pg || pg.SqlState is "57P03" or "53300" or "08006" or "08001";
-            throw new CutoverException(UnreachableCode(role), $"cannot connect to {role} {display}: {Reason(ex, b)}", transient, ex);
-        }
-    }
+    private static Task<NpgsqlConnection> ConnectAsync(NpgsqlConnectionStringBuilder b, string display, string role, CancellationToken ct) =>
+        PgConnect.OpenAsync(b, UnreachableCode(role), $"{role} {display}", ct);
 
     private static string UnreachableCode(string role) => role == "source" ? ErrorCodes.SourceUnreachable : ErrorCodes.TargetUnreachable;
 
-    /// <summary>The server's or the driver's message, never the password.</summary>
-    private static string Reason(NpgsqlException ex, NpgsqlConnectionStringBuilder b)
-    {
-        var reason = ex is PostgresException p ? p.MessageText : ex.Message;
-        if (!string.IsNullOrEmpty(b.Password))
-        {
-            reason = reason.Replace(b.Password, "***", StringComparison.Ordinal);
-        }
-        return Redaction.Redact(reason);
-    }
+    private static string Reason(NpgsqlException ex, NpgsqlConnectionStringBuilder b) => PgConnect.Reason(ex, b);
 
     /// <summary>
     /// The connection, opened again when the last one broke (a restarted server, a terminated backend). Column types
