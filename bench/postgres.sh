@@ -216,11 +216,15 @@ JOBS_ARGS=()
 
 # plan_accepts [LINE...] -> true when `cutover plan` takes the benchmark plan with LINEs added (exit 0, or 4
 # for preflight findings), false when it refuses it as invalid (exit 3); anything else stops the script.
+# The probe's source has the benchmark's tables but no rows, so preflight costs nothing at any size.
 PROBE_DB=bench_probe
 PROBE_PLAN="$OUT_DIR/bench-pg-probe.yaml"
+PROBE_SOURCE="$OUT_DIR/bench-pg-probe.db"
+rm -f "$PROBE_SOURCE"
+sqlite3 "$PROBE_SOURCE" "CREATE TABLE sessions (id TEXT PRIMARY KEY); CREATE TABLE agents (id INTEGER PRIMARY KEY); CREATE TABLE events (id INTEGER PRIMARY KEY);"
 plan_accepts() {
     local rc
-    write_plan "$PROBE_PLAN" bench-pg-probe "$SQLITE_SOURCE" "$(cutover_uri "$PROBE_DB")" "$@"
+    write_plan "$PROBE_PLAN" bench-pg-probe "sqlite:./$(basename "$PROBE_SOURCE")" "$(cutover_uri "$PROBE_DB")" "$@"
     set +e
     dotnet "$CLI_DLL" plan "$PROBE_PLAN" >"$OUT_DIR/bench-pg-probe.out" 2>&1
     rc=$?
@@ -236,7 +240,7 @@ plan_accepts || die "cutover plan refuses the benchmark plan itself (see $OUT_DI
 HAS_BACKUP_KEY=0; plan_accepts "backup: none" && plan_accepts "backup: all" && HAS_BACKUP_KEY=1
 HAS_VERIFY_KEY=0; plan_accepts "verify: none" && plan_accepts "verify: checksums" && HAS_VERIFY_KEY=1
 drop_db "$PROBE_DB"
-rm -f "$PROBE_PLAN"
+rm -f "$PROBE_PLAN" "$PROBE_SOURCE"
 
 LIKE_LINES=(); FULL_LINES=()
 (( HAS_BACKUP_KEY == 0 )) || { LIKE_LINES+=("backup: none"); FULL_LINES+=("backup: all"); }
@@ -248,7 +252,7 @@ joined() { local IFS=","; printf '%s' "$*" | sed 's/,/, /g'; }
 CONFIG_FLAGS="$( (( HAS_JOBS == 0 )) || printf -- '--jobs %s' "$JOBS" )"
 LIKE_CONFIG="$(joined ${CONFIG_FLAGS:+"$CONFIG_FLAGS"} "${LIKE_LINES[@]}")"
 FULL_CONFIG="$(joined ${CONFIG_FLAGS:+"$CONFIG_FLAGS"} "${FULL_LINES[@]}")"
-[[ -n "$FULL_CONFIG" ]] || FULL_CONFIG="the defaults"
+[[ -n "$FULL_CONFIG" ]] || FULL_CONFIG="no options, the plan's defaults"
 FEATURES="\`migrate --jobs\`: $( (( HAS_JOBS )) && echo yes || echo no); plan key \`backup:\`: $( (( HAS_BACKUP_KEY )) && echo yes || echo no); plan key \`verify:\`: $( (( HAS_VERIFY_KEY )) && echo yes || echo no)"
 log "Cutover features: $FEATURES"
 
@@ -436,9 +440,9 @@ Every run loads the same data (\`$SOURCE_DB\`, $(fmt "$SRC_TOTAL") rows: session
 $(fmt "$SRC_AGENTS") + events $(fmt "$SRC_EVENTS")) into a fresh, empty database of its own on one throwaway PostgreSQL
 $PG_VERSION server (\`scripts/services/postgres.sh\`: 127.0.0.1, \`fsync=off\`, \`synchronous_commit=off\`,
 \`full_page_writes=off\`), one after the other, in the same run, once each, with a \`CHECKPOINT\` before
-each$( (( SETTLED )) || printf ' (the CHECKPOINT failed this time)'). Wall time and peak RSS come from GNU time (peak RSS is that of the
-largest single process the command ran); rows/s is source rows / wall. A run counts only when it
-exits 0 and every target table holds the source's row count; each target is then dropped.
+each$( (( SETTLED )) || printf ' (the CHECKPOINT failed this time)'). Wall time and peak RSS come from GNU time (peak RSS is that
+of the largest single process the command ran); rows/s is source rows / wall. A run counts only
+when it exits 0 and every target table holds the source's row count; each target is then dropped.
 
 ### SQLite → PostgreSQL
 
@@ -458,8 +462,8 @@ $(sed 1,3d "$FLOOR_SCRIPT")
 
 ### PostgreSQL → PostgreSQL
 
-The source is the database the floor loaded (\`$FLOOR_DB\`: $PG_SOURCE_SHAPE), after an untimed
-\`VACUUM (FREEZE, ANALYZE)\`. Every tool connects as the role \`$PG_USER\` (LOGIN, CREATEDB, owner of every
+The source is the database the floor loaded, after an untimed \`VACUUM (FREEZE, ANALYZE)\`
+(\`$FLOOR_DB\`: $PG_SOURCE_SHAPE). Every tool connects as the role \`$PG_USER\` (LOGIN, CREATEDB, owner of every
 database; not a superuser, no REPLICATION): \`pgcopydb clone\` without \`--follow\` needs neither.
 
 $TABLE_HEAD
@@ -514,7 +518,7 @@ compare with them, its whole default run the one a user waits for.
 | pgloader | $PGLOADER_VERSION (Debian package) |
 | pgcopydb | $PGCOPYDB_VERSION (Debian package) |
 | roles | \`$PG_USER\` for every load (its password from \`PGPASSWORD\`; Cutover's plans hold it URL-encoded in their URIs, shown as \`***\`); the superuser \`$PG_SUPERUSER\` only for the \`CHECKPOINT\` between runs |
-| Cutover plans | \`$OUT_DIR/bench-pg-{sqlite,pg}-{like,full}.yaml\`: sessions, agents, events copied by \`id\`, \`batch_size: 5000\`; targets like \`$(shown_cutover_uri bench_cutover_like)\` |
+| Cutover plans | \`$OUT_DIR/bench-pg-{sqlite,pg}-{like,full}.yaml\`: sessions, agents, events copied by \`id\`, \`batch_size: 5000\`; targets like \`$(shown_cutover_uri bench_cutover_full)\` |
 EOF
 } >"$SECTION"
 
