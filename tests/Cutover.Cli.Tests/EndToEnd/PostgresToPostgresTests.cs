@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Cutover.Cli.Tests.Support;
@@ -63,13 +62,7 @@ public sealed class PostgresToPostgresTests : IDisposable
             """);
     }
 
-    private void WritePlan(int batch, string top = "", string? entities = null) => _dir.Write("cutover.yaml", $"""
-        name: shop
-        source: '{_source.Uri}'
-        target: '{_target.Uri}'
-        batch_size: {batch}
-
-        """ + top + (entities ?? """
+    private const string ShopEntities = """
         entities:
           - table: accounts
             key: id
@@ -77,7 +70,15 @@ public sealed class PostgresToPostgresTests : IDisposable
             key: id
             references: { account_id: accounts }
 
-        """));
+        """;
+
+    private void WritePlan(int batch, string top = "", string entities = ShopEntities) => _dir.Write("cutover.yaml", $"""
+        name: shop
+        source: '{_source.Uri}'
+        target: '{_target.Uri}'
+        batch_size: {batch}
+
+        """ + top + entities);
 
     private CliResult Cli(params string[] args) => CutoverCli.Run(_dir.Path, args);
 
@@ -206,25 +207,9 @@ public sealed class PostgresToPostgresTests : IDisposable
         CreateShop(accounts: 2000, ordersPerAccount: 100);
         WritePlan(batch: 1000);
         const long total = 2000 + 200_000;
-        var killedMidCopy = 0;
 
-        foreach (var fraction in new[] { 0.2, 0.6 })
-        {
-            using var p = CutoverCli.Start(_dir.Path, "migrate", "cutover.yaml");
-            var clock = Stopwatch.StartNew();
-            while (!p.HasExited && Db.RowsCopied(_dir.Path, "shop") < fraction * total && clock.Elapsed < TimeSpan.FromMinutes(2))
-            {
-                Thread.Sleep(5);
-            }
-            if (!p.HasExited)
-            {
-                p.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no flush
-                p.WaitForExit();
-                killedMidCopy++;
-                Assert.Equal("interrupted", Json(Cli("status", "cutover.yaml", "--json")).GetProperty("status").GetString());
-            }
-        }
-
+        var killedMidCopy = CutoverCli.KillDuringCopy(_dir.Path, ["migrate", "cutover.yaml"], "shop", total, [0.2, 0.6],
+            () => Assert.Equal("interrupted", Json(Cli("status", "cutover.yaml", "--json")).GetProperty("status").GetString()));
         var final = Cli("migrate", "cutover.yaml", "--json");
 
         Assert.True(final.ExitCode == 0, final.ToString());
@@ -322,13 +307,7 @@ public sealed class PostgresToPostgresTests : IDisposable
     public void Checks_RunOnTargetAndSource_AndAFailingOneExits6()
     {
         CreateShop(accounts: 30, ordersPerAccount: 3);
-        WritePlan(batch: 100, entities: """
-            entities:
-              - table: accounts
-                key: id
-              - table: orders
-                key: id
-                references: { account_id: accounts }
+        WritePlan(batch: 100, entities: ShopEntities + """
             checks:
               - name: no order without its account
                 sql: SELECT COUNT(*) FROM orders o LEFT JOIN accounts a ON a.id = o.account_id WHERE a.id IS NULL
