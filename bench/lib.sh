@@ -148,6 +148,27 @@ PY
     fi
 }
 
+# migrate_phases STDERR START WALL -> "startup 1 s, preflight 0 s, backup 2 s, ..., verify 19 s": where a
+# `cutover migrate` run spent its time, from the "HH:MM:SS phase NAME:" lines it prints (UTC, whole seconds, so
+# each figure is good to about a second). START is when the run began (epoch seconds), WALL its wall time; the
+# last phase lasts until the process ended. Prints nothing when there are no such lines.
+migrate_phases() {
+    awk -v start="$2" -v wall="$3" '
+        $2 == "phase" && $1 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ {
+            split($1, t, ":"); n++; at[n] = t[1] * 3600 + t[2] * 60 + t[3]
+            name[n] = $3; sub(/:$/, "", name[n])
+        }
+        END {
+            if (n == 0) exit
+            s0 = start % 86400
+            for (i = 1; i <= n; i++) if (at[i] < s0 - 1) at[i] += 86400   # past midnight
+            at[n + 1] = s0 + wall
+            d = at[1] - s0; if (d < 0) d = 0
+            printf "startup %.0f s", d
+            for (i = 1; i <= n; i++) { d = at[i + 1] - at[i]; if (d < 0) d = 0; printf ", %s %.0f s", name[i], d }
+        }' "$1" 2>/dev/null || true
+}
+
 # machine_facts -> CPU, MEM_GIB, COMMIT (with "+ uncommitted changes" when the tree differs outside the docs),
 # SDK, NOW (UTC, ISO 8601).
 machine_facts() {

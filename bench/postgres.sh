@@ -266,7 +266,10 @@ run_cutover() {
     local cmd=(dotnet "$CLI_DLL" migrate "$plan" "${JOBS_ARGS[@]}" --json)
     R[$id.cmd]="/usr/bin/time -v $(shown "${cmd[@]}")"
     log "($id) ${R[$id.cmd]}"
+    local started
+    started="$(date +%s.%N)"
     time_run "$OUT_DIR/bench-pg-$id" "${cmd[@]}"
+    R[$id.phases]="$(migrate_phases "$OUT_DIR/bench-pg-$id.stderr" "$started" "$WALL_S")"
     local json="$OUT_DIR/bench-pg-$id.stdout" err
     err="$(migrate_json "$json" error)"
     [[ -z "$err" ]] || R[$id.error]="$(md_cell "$err")"
@@ -381,6 +384,7 @@ cutover_notes() { # ID WHAT
     printf '%s' "$2"
     [[ "${R[$id.ok]}" != 1 ]] || printf '; copy %s s (entity times summed)%s' "${R[$id.copy]}" \
         "$(awk -v v="${R[$id.verify]}" 'BEGIN { exit !(v > 0) }' && printf ', verification %s s' "${R[$id.verify]}")"
+    [[ -z "${R[$id.phases]:-}" ]] || printf '; by phase (to about a second): %s' "${R[$id.phases]}"
     printf '; target: %s; %s' "${R[$id.shape]}" "$(float_note "$id")"
 }
 # wall_ratio A B -> A's wall / B's wall, or why there is none.
