@@ -201,16 +201,20 @@ public sealed class PostgresToPostgresTests : IDisposable
         Assert.Equal(301L, Long(_target.Scalar("INSERT INTO accounts (email, name, balance, active) VALUES ('new@example.com', 'n', 0, true) RETURNING id")));
     }
 
-    [Fact]
-    public void Migrate_KilledDuringCopy_ResumesToExactRows()
+    /// <summary>One job; and three jobs with orders (200,000 rows) read from the PostgreSQL source in key ranges, each resuming from its own checkpoint.</summary>
+    [Theory]
+    [InlineData("1", 0)]
+    [InlineData("3", 12)]
+    public void Migrate_KilledDuringCopy_ResumesToExactRows(string jobs, int ranges)
     {
         CreateShop(accounts: 2000, ordersPerAccount: 100);
         WritePlan(batch: 1000);
         const long total = 2000 + 200_000;
+        string[] args = ["migrate", "cutover.yaml", "--jobs", jobs, "--split-larger-than", "20000"];
 
-        var killedMidCopy = CutoverCli.KillDuringCopy(_dir.Path, ["migrate", "cutover.yaml"], "shop", total, [0.2, 0.6],
+        var killedMidCopy = CutoverCli.KillDuringCopy(_dir.Path, args, "shop", total, [0.2, 0.6],
             () => Assert.Equal("interrupted", Json(Cli("status", "cutover.yaml", "--json")).GetProperty("status").GetString()));
-        var final = Cli("migrate", "cutover.yaml", "--json");
+        var final = Cli([.. args, "--json"]);
 
         Assert.True(final.ExitCode == 0, final.ToString());
         Assert.True(killedMidCopy >= 1, "no kill landed during the copy");
@@ -219,6 +223,8 @@ public sealed class PostgresToPostgresTests : IDisposable
         Assert.Equal(0L, Long(_target.Scalar("SELECT COUNT(*) FROM (SELECT id FROM orders GROUP BY id HAVING COUNT(*) > 1) d")));
         Assert.Equal(_source.Rows(OrdersSql), _target.Rows(OrdersSql));
         Assert.Equal(_source.Rows(AccountsSql), _target.Rows(AccountsSql));
+        var state = _dir.File(Path.Combine(".cutover", "shop", "state.db"));
+        Assert.Equal(ranges, Convert.ToInt32(Db.Scalar(state, "SELECT COUNT(*) FROM progress WHERE entity LIKE 'orders#range%'"), CultureInfo.InvariantCulture));
         var verify = Cli("verify", "cutover.yaml");
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
