@@ -25,6 +25,7 @@ public static class TypeMappingTable
         { "CHAR(3)", "default", "text", ValueConversion.None },
         { "NCHAR(55)", "default", "text", ValueConversion.None },
         { "BLOB", "default", "bytea", ValueConversion.None },
+        { "bytea", "default", "bytea", ValueConversion.None },
         { "NUMERIC", "default", "numeric", ValueConversion.None },
         { "DECIMAL(10,2)", "default", "numeric(10,2)", ValueConversion.None },
         { "NUMERIC(12, 4)", "default", "numeric(12,4)", ValueConversion.None },

@@ -48,6 +48,9 @@ public static class Migrator
         try
         {
             result = await PhasesAsync(ctx, run, result, ct).ConfigureAwait(false);
+            // Thrown here, not in the phases, so a failed run still reports the verification and checks it ran.
+            ThrowIfMismatch(result.Verification);
+            ThrowIfChecksFailed(result.Checks);
             run = run with { Phase = Phases.Complete, Status = RunStatus.Completed, FinishedAt = ctx.Time.GetUtcNow(), ActiveSeconds = run.ActiveSeconds + clock.Elapsed.TotalSeconds };
             await state.UpdateRunAsync(run, ct).ConfigureAwait(false);
             await state.AuditAsync("migrate.complete", $"run {run.Id}: {result.Entities.Sum(e => e.Written)} rows written, {result.RowsRejected} rejected", ct).ConfigureAwait(false);
@@ -166,15 +169,17 @@ public static class Migrator
                 ? await Verifier.CountAsync(ctx, ctx.Entities, t).ConfigureAwait(false)
                 : await Verifier.VerifyAsync(ctx, ctx.Entities, t).ConfigureAwait(false), ct).ConfigureAwait(false);
             result = result with { Verification = verification };
-            ThrowIfMismatch(verification);
+            if (verification.Any(v => !v.Match))
+            {
+                return result; // the caller fails the run; checks do not run on a target that differs
+            }
         }
 
         if (ctx.Plan.Checks.Count > 0)
         {
             await EnterAsync(ctx, run, Phases.Checks, $"{ctx.Plan.Checks.Count} custom checks", ct).ConfigureAwait(false);
-            var checks = await retry.ExecuteAsync(async t => await CheckRunner.RunAsync(ctx, t).ConfigureAwait(false), ct).ConfigureAwait(false);
-            result = result with { Checks = checks };
-            ThrowIfChecksFailed(checks);
+            // Checks only read, so a dropped connection runs them again; a failing one fails the run in RunAsync.
+            result = result with { Checks = await retry.ExecuteAsync(async t => await CheckRunner.RunAsync(ctx, t).ConfigureAwait(false), ct).ConfigureAwait(false) };
         }
         return result;
     }

@@ -43,6 +43,9 @@ public static partial class PostgreSqlTypeMapper
                     : Ok("bigint", "booleans kept as the integers SQLite stored (the plan asked for integers)");
             case "DATE" or "DATETIME" or "TIMESTAMP" or "TIMESTAMPTZ":
                 return MapDate(name, options.Dates, Ok);
+            case "BYTEA":
+                // PostgreSQL's name for bytes, as a PostgreSQL source declares them; SQLite would read it as NUMERIC.
+                return Ok("bytea", "bytes kept as they are (a PostgreSQL source's bytea)");
             case "TIME":
                 return Ok("text", "a time of day as SQLite stores it (text); PostgreSQL time would drop any date or zone written into it");
             case "JSON" or "JSONB":

@@ -180,5 +180,9 @@ public sealed class MigrateTests : IDisposable
         Assert.Equal(6, r.ExitCode);
         Assert.Contains("CHECK_FAILED", r.StdErr, StringComparison.Ordinal);
         Assert.Contains("'sessions are five' expected 5, got 4", r.StdErr, StringComparison.Ordinal);
+        // The report still shows what ran: the verification table and every check, passed or not.
+        Assert.Matches(@"sessions\s.*\s4\s.*\s4\s.*match", r.StdOut);
+        Assert.Contains("check passed: every session has a ULID", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("check FAILED: sessions are five (on target: expected 5, got 4)", r.StdOut, StringComparison.Ordinal);
     }
 }

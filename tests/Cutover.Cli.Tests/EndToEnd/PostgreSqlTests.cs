@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cutover.Cli.Tests.Support;
 
 namespace Cutover.Cli.Tests.EndToEnd;
@@ -138,8 +137,6 @@ public sealed class PostgreSqlTests : IDisposable
         Assert.Contains("***", runs[1].Result.StdOut, StringComparison.Ordinal);
     }
 
-    private long RowsDone() => Db.RowsCopied(_dir.Path, "sample");
-
     /// <summary>One job; and three jobs with events (200,000 rows) cut into key ranges, each range resuming from its own checkpoint.</summary>
     [Theory]
     [InlineData("1", 0)]
@@ -149,24 +146,9 @@ public sealed class PostgreSqlTests : IDisposable
         CreateSample(parents: 2000, childrenPerParent: 100);
         WritePlan(batch: 1000);
         const long total = 2000 + 200_000;
-        var killedMidCopy = 0;
         string[] args = ["migrate", "cutover.yaml", "--jobs", jobs, "--split-larger-than", "20000"];
 
-        foreach (var fraction in new[] { 0.2, 0.6 })
-        {
-            using var p = CutoverCli.Start(_dir.Path, args);
-            var clock = Stopwatch.StartNew();
-            while (!p.HasExited && RowsDone() < fraction * total && clock.Elapsed < TimeSpan.FromMinutes(2))
-            {
-                Thread.Sleep(5);
-            }
-            if (!p.HasExited)
-            {
-                p.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no flush
-                p.WaitForExit();
-                killedMidCopy++;
-            }
-        }
+        var killedMidCopy = CutoverCli.KillDuringCopy(_dir.Path, args, "sample", total, [0.2, 0.6]);
 
         var final = CutoverCli.Run(_dir.Path, args);
 

@@ -20,25 +20,12 @@ public sealed class ResumeTests : IDisposable
         Db.CreateSample(source, parents: 2000, childrenPerParent: 100, logs: 60_000);
         _dir.Write("cutover.yaml", Db.SamplePlan.Replace("BATCH", "1000", StringComparison.Ordinal));
         const long total = 2000 + 200_000 + 60_000;
-        var killedMidCopy = 0;
 
-        foreach (var fraction in new[] { 0.05, 0.35, 0.6, 0.85 })
+        var killedMidCopy = CutoverCli.KillDuringCopy(_dir.Path, ["migrate", "cutover.yaml"], "sample", total, [0.05, 0.35, 0.6, 0.85], () =>
         {
-            using var p = CutoverCli.Start(_dir.Path, "migrate", "cutover.yaml");
-            var clock = Stopwatch.StartNew();
-            while (!p.HasExited && RowsDone() < fraction * total && clock.Elapsed < TimeSpan.FromMinutes(2))
-            {
-                Thread.Sleep(5);
-            }
-            if (!p.HasExited)
-            {
-                p.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no flush
-                p.WaitForExit();
-                killedMidCopy++;
-                var status = System.Text.Json.JsonDocument.Parse(CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json").StdOut).RootElement;
-                Assert.Equal("interrupted", status.GetProperty("status").GetString());
-            }
-        }
+            var status = System.Text.Json.JsonDocument.Parse(CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json").StdOut).RootElement;
+            Assert.Equal("interrupted", status.GetProperty("status").GetString());
+        });
 
         var final = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
 

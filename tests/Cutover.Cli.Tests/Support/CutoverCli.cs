@@ -46,6 +46,34 @@ public static class CutoverCli
         return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>
+    /// Runs the CLI with <paramref name="args"/> (<c>migrate PLAN ...</c>) once per fraction and kills it (SIGKILL: no cleanup, no flush) as soon as plan
+    /// <paramref name="planName"/> has copied that fraction of <paramref name="total"/> rows, as its state shows
+    /// (<see cref="Db.RowsCopied"/>). <paramref name="afterKill"/> runs after each kill. Returns how many kills landed
+    /// before the run finished by itself.
+    /// </summary>
+    public static int KillDuringCopy(string workDir, string[] args, string planName, long total, IEnumerable<double> fractions, Action? afterKill = null)
+    {
+        var kills = 0;
+        foreach (var fraction in fractions)
+        {
+            using var p = Start(workDir, args);
+            var clock = Stopwatch.StartNew();
+            while (!p.HasExited && Db.RowsCopied(workDir, planName) < fraction * total && clock.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                Thread.Sleep(5);
+            }
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true);
+                p.WaitForExit();
+                kills++;
+                afterKill?.Invoke();
+            }
+        }
+        return kills;
+    }
+
     /// <summary>Starts the CLI without waiting; output is drained so the child never blocks on a full pipe.</summary>
     public static Process Start(string workDir, params string[] args)
     {
