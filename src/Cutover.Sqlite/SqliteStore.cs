@@ -343,6 +343,21 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
         }
     }
 
+    /// <summary>Typed values come back as the text they are stored as; everything else as written.</summary>
+    public object?[] AsStored(TargetTable table, object?[] row)
+    {
+        object?[]? copy = null;
+        for (var i = 0; i < row.Length; i++)
+        {
+            if (row[i] is Timestamp or Date or Json or Numeric)
+            {
+                copy ??= (object?[])row.Clone();
+                copy[i] = Value.Untyped(row[i]);
+            }
+        }
+        return copy ?? row;
+    }
+
     private void CloseWriter()
     {
         if (_journalToRestore is not null && _conn is not null)
