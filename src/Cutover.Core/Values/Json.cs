@@ -5,10 +5,11 @@ using System.Text.Json;
 namespace Cutover.Values;
 
 /// <summary>
-/// A JSON value compared by value, as PostgreSQL <c>jsonb</c> keeps it: <see cref="Text"/> is its canonical text (no
-/// whitespace, object keys sorted and unique, the last of duplicate keys winning, numbers in <see cref="DecimalText"/>'s form,
-/// one way of escaping strings). Two JSON texts that jsonb stores as the same value have the same canonical text. The rules
-/// are in docs/checksums.md.
+/// A JSON value compared by value, as PostgreSQL <c>jsonb</c> keeps it. <see cref="Text"/> is the JSON as it was read (what
+/// is written to a target: jsonb normalises it itself, SQLite keeps it); <see cref="Canonical"/> is its canonical text (no
+/// whitespace, object keys sorted and unique, the last of duplicate keys winning, numbers in <see cref="DecimalText"/>'s
+/// form, one way of escaping strings), which equality and checksums use. Two JSON texts that jsonb stores as the same value
+/// have the same canonical text. The rules are in docs/checksums.md.
 /// </summary>
 public sealed class Json : IEquatable<Json>
 {
@@ -17,9 +18,17 @@ public sealed class Json : IEquatable<Json>
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth };
 
-    private Json(string text) => Text = text;
+    private Json(string text, string canonical)
+    {
+        Text = text;
+        Canonical = canonical;
+    }
 
+    /// <summary>The JSON as it was read.</summary>
     public string Text { get; }
+
+    /// <summary>The canonical text: what equality and the checksum compare.</summary>
+    public string Canonical { get; }
 
     /// <summary>Parses <paramref name="text"/>; false with a reason when it is not JSON or jsonb cannot hold it (<c>\u0000</c>).</summary>
     public static bool TryParse(string text, out Json? json, out string reason)
@@ -34,7 +43,7 @@ public sealed class Json : IEquatable<Json>
             {
                 return false;
             }
-            json = new Json(sb.ToString());
+            json = new Json(text, sb.ToString());
             return true;
         }
         catch (JsonException ex)
@@ -54,7 +63,11 @@ public sealed class Json : IEquatable<Json>
     public static Json Parse(string text) => TryParse(text, out var json, out var reason) ? json! : throw new FormatException($"JSON {reason}");
 
     /// <summary>A JSON number: what a SQLite JSON column holds when SQLite's NUMERIC affinity turned the document <c>1</c> into an integer.</summary>
-    public static Json FromNumber(long value) => new(value.ToString(CultureInfo.InvariantCulture));
+    public static Json FromNumber(long value)
+    {
+        var text = value.ToString(CultureInfo.InvariantCulture);
+        return new Json(text, text);
+    }
 
     public static bool TryFromNumber(double value, out Json? json, out string reason)
     {
@@ -64,11 +77,13 @@ public sealed class Json : IEquatable<Json>
             reason = $"{value.ToString(CultureInfo.InvariantCulture)} is not a JSON number";
             return false;
         }
-        if (!DecimalText.TryNormalize(value.ToString("R", CultureInfo.InvariantCulture), out var canonical, out _, out _, out reason))
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        if (!DecimalText.TryNormalize(text, out var canonical, out _, out _, out reason))
         {
             return false;
         }
-        json = new Json(canonical);
+        // Written as the canonical number: the exponent form .NET may print ("1E-07") is valid JSON, but plain digits read better.
+        json = new Json(canonical, canonical);
         return true;
     }
 
@@ -218,11 +233,11 @@ public sealed class Json : IEquatable<Json>
         return (cut > 0 ? line[..cut] : line).TrimEnd('.');
     }
 
-    public bool Equals(Json? other) => other is not null && Text == other.Text;
+    public bool Equals(Json? other) => other is not null && Canonical == other.Canonical;
 
     public override bool Equals(object? obj) => Equals(obj as Json);
 
-    public override int GetHashCode() => Text.GetHashCode(StringComparison.Ordinal);
+    public override int GetHashCode() => Canonical.GetHashCode(StringComparison.Ordinal);
 
     public override string ToString() => Text;
 }

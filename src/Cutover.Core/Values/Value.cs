@@ -23,7 +23,7 @@ public static class Value
 
     /// <summary>
     /// A typed value in its documented text form (what a SQLite target stores for it): a timestamp as
-    /// <c>2024-05-01T12:34:56.000000Z</c>, a date as <c>2024-05-01</c>, JSON as its canonical text, a decimal as read.
+    /// <c>2024-05-01T12:34:56.000000Z</c>, a date as <c>2024-05-01</c>, JSON and decimals as they were read.
     /// Other values are returned unchanged.
     /// </summary>
     public static object? Untyped(object? v) => v switch

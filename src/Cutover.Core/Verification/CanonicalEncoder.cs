@@ -74,7 +74,7 @@ public static class CanonicalEncoder
                 WriteFixed(w, DateTag, (ulong)(d.Days switch { int.MaxValue => long.MaxValue, int.MinValue => long.MinValue, var days => days }));
                 break;
             case Json j:
-                WriteUtf8(w, JsonTag, j.Text);
+                WriteUtf8(w, JsonTag, j.Canonical);
                 break;
             case Numeric num:
                 WriteUtf8(w, NumericTag, num.Canonical);

@@ -76,7 +76,7 @@ public class TypedConverterTests
     [Fact]
     public void Json_TextAndNumbers_BecomeJsonValues()
     {
-        Assert.Equal("{\"a\":1,\"b\":[true,null]}", Assert.IsType<Json>(Convert("{\"b\": [true, null], \"a\": 1}", ColumnConversion.Json)).Text);
+        Assert.Equal("{\"a\":1,\"b\":[true,null]}", Assert.IsType<Json>(Convert("{\"b\": [true, null], \"a\": 1}", ColumnConversion.Json)).Canonical);
         // SQLite's NUMERIC affinity stored the JSON document 2.5 as a REAL.
         Assert.Equal("2.5", Assert.IsType<Json>(Convert(2.5, ColumnConversion.Json)).Text);
         Assert.Equal("7", Assert.IsType<Json>(Convert(7L, ColumnConversion.Json)).Text);

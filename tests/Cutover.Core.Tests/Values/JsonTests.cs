@@ -7,7 +7,7 @@ public class JsonTests
     private static string Canonical(string text)
     {
         Assert.True(Json.TryParse(text, out var json, out var reason), reason);
-        return json!.Text;
+        return json!.Canonical;
     }
 
     [Fact]
@@ -81,9 +81,20 @@ public class JsonTests
     [Fact]
     public void FromNumber_IsTheCanonicalNumber()
     {
-        Assert.Equal("42", Json.FromNumber(42).Text);
-        Assert.True(Json.TryFromNumber(1.5, out var j, out _));
-        Assert.Equal("1.5", j!.Text);
+        Assert.Equal("42", Json.FromNumber(42).Canonical);
+        Assert.True(Json.TryFromNumber(1e-7, out var j, out _));
+        Assert.Equal("0.0000001", j!.Canonical);
+        Assert.Equal("0.0000001", j.Text);
         Assert.False(Json.TryFromNumber(double.NaN, out _, out _));
+    }
+
+    [Fact]
+    public void TryParse_KeepsTheTextAsReadButComparesByValue()
+    {
+        Assert.True(Json.TryParse("{ \"a\": 2.50 }", out var a, out _));
+        Assert.True(Json.TryParse("{\"a\":2.5}", out var b, out _));
+        Assert.Equal("{ \"a\": 2.50 }", a!.Text);
+        Assert.Equal(a, b);
+        Assert.Equal(a.GetHashCode(), b!.GetHashCode());
     }
 }

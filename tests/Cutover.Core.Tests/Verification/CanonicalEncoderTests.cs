@@ -160,7 +160,7 @@ public class CanonicalEncoderTests
         Assert.True(Json.TryParse("""{"a":1.5,"b":1}""", out var b, out _));
         Assert.Equal([0x07, 0x0F, .. "{\"a\":1.5,\"b\":1}"u8.ToArray()], Value(a));
         Assert.Equal(Value(a), Value(b));
-        Assert.NotEqual(Value(a), Value(a!.Text));
+        Assert.NotEqual(Value(a), Value(a!.Canonical));
     }
 
     [Fact]
