@@ -34,8 +34,9 @@ internal static class ColumnTyping
             return new Decision(kind, ColumnConversion.None, null);
         }
 
-        // dates: the column's own key, else the plan's for columns declared as dates; type: timestamptz asks for instants.
-        var dates = cp?.Dates ?? (wide && planType is null && family is TypeFamily.Family.Date or TypeFamily.Family.Timestamp ? plan.Types.Dates : null);
+        // dates: the column's own key, else the plan's for columns declared (or typed by type:) as dates; type: timestamptz asks
+        // for instants.
+        var dates = cp?.Dates ?? (wide && family is TypeFamily.Family.Date or TypeFamily.Family.Timestamp ? plan.Types.Dates : null);
         if (planType is not null && TypeFamily.IsTimestampWithZone(planType) && dates is null or DatesOption.Text)
         {
             if (cp!.Dates == DatesOption.Text)
@@ -76,7 +77,7 @@ internal static class ColumnTyping
             return new Decision(isDate ? ColumnKind.Date : ColumnKind.Timestamp, conversion, $"{column}: {what} (dates: {Snake(dates.Value)})");
         }
 
-        var json = cp?.Json ?? (wide && planType is null && family == TypeFamily.Family.Json ? plan.Types.Json : null);
+        var json = cp?.Json ?? (wide && family == TypeFamily.Family.Json ? plan.Types.Json : null);
         if (planType is not null && TypeFamily.IsJsonb(planType) && json != JsonOption.Jsonb)
         {
             if (cp!.Json == JsonOption.Text)

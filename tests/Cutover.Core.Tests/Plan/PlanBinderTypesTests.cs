@@ -128,6 +128,17 @@ public class PlanBinderTypesTests
         Assert.Equal(Affinity.Real, e.Mappings.Single(m => m.TargetName == "done").Cast);
     }
 
+    [Fact]
+    public void Bind_PlanType_TheTypesBlockAppliesToTheNewName()
+    {
+        var e = BindOne("{ dates: iso, json: jsonb }", "note: { type: date }", "created_at: { type: text }", "meta: { type: varchar(200) }", "done: { type: json }");
+
+        Assert.Equal((ColumnKind.Date, ColumnConversion.IsoDate), Of(e, "note"));
+        Assert.Equal((ColumnKind.Dynamic, ColumnConversion.None), Of(e, "created_at"));
+        Assert.Equal((ColumnKind.Dynamic, ColumnConversion.None), Of(e, "meta"));
+        Assert.Equal((ColumnKind.Json, ColumnConversion.Json), Of(e, "done"));
+    }
+
     [Theory]
     [InlineData("note: { type: text, dates: iso }", "has type: text, which cannot hold the dates dates: iso reads")]
     [InlineData("note: { type: date, dates: epoch_ms }", "has type: date, but dates: epoch_ms gives instants, not dates")]
