@@ -221,6 +221,10 @@ public sealed class PostgreSqlTypedValuesTests : IAsyncLifetime
         Assert.Equal(ErrorCodes.ConstraintViolation, Assert.Single(dup.Failures).Code);
         Assert.Equal(["bigint", "text", "text"], await ColumnTypesAsync("logs"));
         Assert.Equal([[7L, "b2", null], [9L, "c", "x"], [11L, "d", "y"]], rows);
+        // Parallel copy and verify cut a rowid table at rowid values, like any key.
+        Assert.Equal([9L], await target.KeyAtAsync("logs", ["rowid"], true, 1, false, CancellationToken.None));
+        var range = await ReadAsync(target, new ReadRequest("logs", ["rowid", "line", "code"], ["rowid"], true, After: [7L], Until: [9L]));
+        Assert.Equal([[9L, "c", "x"]], range);
         Assert.StartsWith("CREATE TABLE \"logs\" (\n  \"rowid\" bigint NOT NULL,", target.DescribeCreate(table), StringComparison.Ordinal);
         Assert.Contains("PRIMARY KEY (\"rowid\"),\n  UNIQUE (\"code\")", target.DescribeCreate(table), StringComparison.Ordinal);
     }
