@@ -75,10 +75,36 @@ internal sealed partial class PostgreSqlStore
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         cmd.CommandText = ddl;
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedObject)
+        {
+            // A PostgreSQL source's own type (an enum, a domain, an extension's type) that the target does not have.
+            throw new CutoverException(ErrorCodes.UnsupportedSchema,
+                $"table \"{table.Name}\" cannot be created in target {Display}: {ex.MessageText}; create the type there first, or choose a type in the plan (columns: {{ COLUMN: {{ type: text }} }})");
+        }
         await tx.CommitAsync(ct).ConfigureAwait(false);
         _columnTypes.Remove(table.Name);
         _keyed.Remove(table.Name);
+    }
+
+    /// <summary>Numbers in numeric columns come back as exact decimals, and so on: see <see cref="PgValues.AsStored"/>.</summary>
+    public object?[] AsStored(TargetTable table, object?[] row)
+    {
+        var columns = _mapped.GetValue(table, PostgreSqlDdl.Columns);
+        object?[]? copy = null;
+        for (var i = 0; i < row.Length && i < columns.Count; i++)
+        {
+            var v = PgValues.AsStored(columns[i], row[i]);
+            if (!ReferenceEquals(v, row[i]))
+            {
+                copy ??= (object?[])row.Clone();
+                copy[i] = v;
+            }
+        }
+        return copy ?? row;
     }
 
     /// <summary>The primary key (when the copy ran without it) and secondary indexes, built after the copy. What exists (a resumed run) is left as it is.</summary>
@@ -179,7 +205,7 @@ internal sealed partial class PostgreSqlStore
             await GuardAsync(async conn =>
             {
                 await using var cmd = conn.CreateCommand();
-                cmd.CommandText = $"DELETE FROM {PgSql.Quote(table.Name)} WHERE {PgSql.InKeys(table.Key, cmd, chunk)}";
+                cmd.CommandText = $"DELETE FROM {PgSql.Quote(table.Name)} WHERE {PgSql.InKeys(PostgreSqlDdl.KeyOf(table), cmd, chunk)}";
                 await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
         }

@@ -25,6 +25,9 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
     private readonly Dictionary<string, Dictionary<string, string>> _columnTypes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _keyed = new(StringComparer.Ordinal);
 
+    /// <summary>Each target table's mapped columns, so verification does not map them again for every row.</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<TargetTable, IReadOnlyList<PgColumn>> _mapped = new();
+
     private PostgreSqlStore(NpgsqlConnection conn, NpgsqlConnectionStringBuilder settings, string display, string role, bool readOnly)
     {
         _conn = conn;
@@ -55,10 +58,8 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         // Bulk reads and COPY move megabytes: 64 KiB buffers (Npgsql's default is 8 KiB) mean fewer system calls.
         b.ReadBufferSize = Math.Max(b.ReadBufferSize, 64 * 1024);
         b.WriteBufferSize = Math.Max(b.WriteBufferSize, 64 * 1024);
-        if (readOnly)
-        {
-            b.Options = "-c default_transaction_read_only=on";
-        }
+        // Types read as text (timestamp, interval, timetz, ...) print the same way on every server: ISO dates, UTC.
+        b.Options = "-c DateStyle=ISO -c IntervalStyle=postgres -c TimeZone=UTC" + (readOnly ? " -c default_transaction_read_only=on" : "");
         var conn = await ConnectAsync(b, display, role, ct).ConfigureAwait(false);
         return new PostgreSqlStore(conn, b, display, role, readOnly);
     }
@@ -124,12 +125,10 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
 
     public async IAsyncEnumerable<object?[]> ReadAsync(ReadRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
-        if (request.KeyIsRowid)
-        {
-            throw new CutoverException(ErrorCodes.UnsupportedSchema, $"PostgreSQL tables have no rowid; {request.Table} needs a key");
-        }
+        // A rowid key is the rowid column a SQLite rowid table was copied into (PostgreSqlDdl.RowidColumn): read like any key.
         var types = await GuardAsync(_ => ColumnTypesAsync(request.Table, ct), ct).ConfigureAwait(false);
         var select = string.Join(", ", request.Columns.Select(c => PgValues.SelectExpr(c, TypeOf(types, c))));
+        var readers = PgValues.Readers(request.Columns.Select(c => TypeOf(types, c)).ToList());
         var from = PgSql.Quote(request.Table);
         var order = PgSql.QuoteList(request.Key);
         if (request.Keys is not null)
@@ -141,7 +140,7 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
                     await using var cmd = conn.CreateCommand();
                     var where = PgSql.InKeys(request.Key, cmd, chunk);
                     cmd.CommandText = $"SELECT {select} FROM {from} WHERE {where} ORDER BY {order}";
-                    return await ReadAllAsync(cmd, request.Columns.Count, ct).ConfigureAwait(false);
+                    return await ReadAllAsync(cmd, readers, ct).ConfigureAwait(false);
                 }, ct).ConfigureAwait(false);
                 foreach (var row in page)
                 {
@@ -161,7 +160,7 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
                 await using var cmd = conn.CreateCommand();
                 var where = PgSql.KeyRange(request.Key, cmd, after, request.Until);
                 cmd.CommandText = $"SELECT {select} FROM {from}{where} ORDER BY {order} LIMIT {Page}";
-                return await ReadAllAsync(cmd, request.Columns.Count, ct).ConfigureAwait(false);
+                return await ReadAllAsync(cmd, readers, ct).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
             foreach (var row in rows)
             {
@@ -178,17 +177,15 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
 
     public async Task<object?[]?> KeyAtAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, long offset, bool fromEnd, CancellationToken ct)
     {
-        if (keyIsRowid)
-        {
-            throw new CutoverException(ErrorCodes.UnsupportedSchema, $"PostgreSQL tables have no rowid; {table} needs a key");
-        }
+        // A rowid key is the rowid column a SQLite rowid table was copied into (PostgreSqlDdl.RowidColumn), like any key.
         var types = await GuardAsync(_ => ColumnTypesAsync(table, ct), ct).ConfigureAwait(false);
+        var readers = PgValues.Readers(key.Select(c => TypeOf(types, c)).ToList());
         var rows = await GuardAsync(async conn =>
         {
             await using var cmd = conn.CreateCommand();
             cmd.CommandText = $"SELECT {string.Join(", ", key.Select(c => PgValues.SelectExpr(c, TypeOf(types, c))))} FROM {PgSql.Quote(table)} " +
                 $"ORDER BY {string.Join(", ", key.Select(k => PgSql.Quote(k) + (fromEnd ? " DESC" : "")))} LIMIT 1 OFFSET {offset}";
-            return await ReadAllAsync(cmd, key.Count, ct).ConfigureAwait(false);
+            return await ReadAllAsync(cmd, readers, ct).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -239,16 +236,16 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         throw new CutoverException(ErrorCodes.ColumnNotFound, $"key column '{name}' is not among the columns read");
     }
 
-    private static async Task<List<object?[]>> ReadAllAsync(NpgsqlCommand cmd, int width, CancellationToken ct)
+    private static async Task<List<object?[]>> ReadAllAsync(NpgsqlCommand cmd, Func<NpgsqlDataReader, int, object?>[] readers, CancellationToken ct)
     {
         var rows = new List<object?[]>();
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
-            var row = new object?[width];
-            for (var i = 0; i < width; i++)
+            var row = new object?[readers.Length];
+            for (var i = 0; i < readers.Length; i++)
             {
-                row[i] = PgValues.Read(r, i);
+                row[i] = readers[i](r, i);
             }
             rows.Add(row);
         }

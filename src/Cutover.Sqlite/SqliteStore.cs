@@ -5,6 +5,7 @@ using Cutover.Connectors;
 using Cutover.Errors;
 using Cutover.Schema;
 using Cutover.Sqlite.Internal;
+using Cutover.Transform;
 using Cutover.Values;
 using Microsoft.Data.Sqlite;
 
@@ -17,6 +18,7 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
     private readonly bool _readOnly;
     private SqliteConnection? _conn;
     private string? _journalToRestore;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<TargetTable, bool[]> _realColumns = new();
 
     public SqliteStore(string path, string role, bool readOnly)
     {
@@ -341,6 +343,32 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
                 cmd.ExecuteNonQuery();
             }
         }
+    }
+
+    /// <summary>
+    /// Typed values come back as the text they are stored as, and -0.0 in a column with REAL affinity as 0.0 (SQLite keeps
+    /// such a REAL without a fraction as an integer on disk, which has no sign); everything else as written.
+    /// </summary>
+    public object?[] AsStored(TargetTable table, object?[] row)
+    {
+        var real = _realColumns.GetValue(table, t => (t.KeyIsRowid ? [false] : Array.Empty<bool>())
+            .Concat(t.Columns.Select(c => AffinityRules.Of(SqliteTypes.DeclaredType(c)) == Affinity.Real)).ToArray());
+        object?[]? copy = null;
+        for (var i = 0; i < row.Length; i++)
+        {
+            var v = row[i];
+            if (v is Timestamp or Date or Json or Numeric)
+            {
+                copy ??= (object?[])row.Clone();
+                copy[i] = Value.Untyped(v);
+            }
+            else if (v is double d && d == 0 && double.IsNegative(d) && i < real.Length && real[i])
+            {
+                copy ??= (object?[])row.Clone();
+                copy[i] = 0.0;
+            }
+        }
+        return copy ?? row;
     }
 
     private void CloseWriter()

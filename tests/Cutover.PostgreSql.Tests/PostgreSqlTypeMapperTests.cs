@@ -1,4 +1,5 @@
 using Cutover.PostgreSql.Types;
+using Cutover.Schema;
 
 namespace Cutover.PostgreSql.Tests;
 
@@ -87,5 +88,47 @@ public class PostgreSqlTypeMapperTests
     {
         var m = PostgreSqlTypeMapper.Map("doc", "JSON", new TypeMappingOptions { Json = JsonMapping.Jsonb });
         Assert.Contains("normalised", m.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ColumnKind.Timestamp, "DATETIME", "timestamptz")]
+    [InlineData(ColumnKind.Timestamp, "INTEGER", "timestamptz")]
+    [InlineData(ColumnKind.Timestamp, "timestamp with time zone", "timestamptz")]
+    [InlineData(ColumnKind.Date, "DATE", "date")]
+    [InlineData(ColumnKind.Json, "TEXT", "jsonb")]
+    [InlineData(ColumnKind.Boolean, "INTEGER", "boolean")]
+    [InlineData(ColumnKind.Integer, "BOOLEAN", "bigint")]
+    [InlineData(ColumnKind.Integer, "integer", "integer")]
+    [InlineData(ColumnKind.Integer, "smallint", "smallint")]
+    [InlineData(ColumnKind.Real, "real", "real")]
+    [InlineData(ColumnKind.Real, "double precision", "double precision")]
+    [InlineData(ColumnKind.Text, "character varying(20)", "character varying(20)")]
+    [InlineData(ColumnKind.Text, "character(3)", "character(3)")]
+    [InlineData(ColumnKind.Text, "text", "text")]
+    [InlineData(ColumnKind.Blob, "blob", "bytea")]
+    [InlineData(ColumnKind.Numeric, "numeric(10,2)", "numeric(10,2)")]
+    [InlineData(ColumnKind.Numeric, "numeric", "numeric")]
+    [InlineData(ColumnKind.Other, "uuid", "uuid")]
+    [InlineData(ColumnKind.Other, "timestamp(3) without time zone", "timestamp(3) without time zone")]
+    [InlineData(ColumnKind.Other, "integer[]", "integer[]")]
+    [InlineData(ColumnKind.Dynamic, "DATETIME", "text")]
+    [InlineData(ColumnKind.Dynamic, "BOOLEAN", "boolean")]
+    [InlineData(ColumnKind.Dynamic, "bytea", "bytea")]
+    [InlineData(ColumnKind.Dynamic, "timestamp with time zone", "text")]
+    public void Map_TargetColumn_ByItsKind(ColumnKind kind, string declared, string expected)
+    {
+        var m = PostgreSqlTypeMapper.Map(new TargetColumn("c", declared, false, null) { Kind = kind });
+        Assert.True(m.Succeeded, m.Error);
+        Assert.Equal(expected, m.PostgreSqlType);
+    }
+
+    [Theory]
+    [InlineData("\"Mood\"")]
+    [InlineData("public.mood")]
+    public void Map_SourceTypeThatIsNotAPlainName_IsRefusedWithThePlanFix(string declared)
+    {
+        var m = PostgreSqlTypeMapper.Map(new TargetColumn("m", declared, false, null) { Kind = ColumnKind.Other });
+        Assert.False(m.Succeeded);
+        Assert.Contains("columns: { m: { type: text } }", m.Error, StringComparison.Ordinal);
     }
 }

@@ -47,4 +47,13 @@ public interface ITargetStore : ISourceStore
 
     /// <summary>Makes sequences/counters continue past the copied keys.</summary>
     Task FinishTableAsync(TargetTable table, ISourceStore source, string sourceTable, CancellationToken ct);
+
+    /// <summary>
+    /// <paramref name="row"/> (laid out as <see cref="WriteBatchAsync"/> takes it) as this store gives it back from
+    /// <see cref="ISourceStore.ReadAsync"/> once written: SQLite stores a timestamp as its ISO text, PostgreSQL reads a number
+    /// written into a numeric column back as an exact decimal. Verification compares the target's rows with the source's
+    /// rows passed through this, so both sides hold the same kinds (docs/checksums.md). A value the store would refuse is
+    /// left as it is.
+    /// </summary>
+    object?[] AsStored(TargetTable table, object?[] row) => row;
 }

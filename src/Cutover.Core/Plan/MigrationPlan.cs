@@ -19,6 +19,9 @@ public sealed record MigrationPlan
     /// <summary>Which backups a run takes: source and target (default), the target only, or none.</summary>
     public BackupPolicy Backup { get; init; } = BackupPolicy.All;
     public IReadOnlyList<EntityPlan> Entities { get; init; } = [];
+
+    /// <summary>The <c>types:</c> block: how dates, JSON and booleans stored in SQLite are read.</summary>
+    public TypesPlan Types { get; init; } = TypesPlan.Default;
     public IReadOnlyList<CheckPlan> Checks { get; init; } = [];
     public PlanLocation SourceAt { get; init; }
     public PlanLocation TargetAt { get; init; }

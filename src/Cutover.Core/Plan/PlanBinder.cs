@@ -130,27 +130,36 @@ public static class PlanBinder
                 idEntity = parent.Name;
             }
             var declared = cp?.Type ?? col.DeclaredType;
+            var sourceKind = col.Kind;
             if (idEntity is not null && cp?.Type is null && AffinityRules.Of(declared) != Affinity.Text)
             {
                 // ULIDs are text: a re-keyed column (or one following a re-keyed parent) becomes TEXT unless the plan says otherwise.
                 declared = "TEXT";
+                sourceKind = ColumnKind.Dynamic;
             }
-            var cast = cp?.Type is not null ? AffinityRules.Of(cp.Type) : (Affinity?)null;
+            var typing = ColumnTyping.Decide(plan, e.Table, col.Name, sourceKind, col.DeclaredType, declared, cp, errors);
+            if (typing.Note is not null)
+            {
+                notes.Add(typing.Note);
+            }
+            var cast = cp?.Type is not null && typing.Conversion == ColumnConversion.None ? AffinityRules.Of(cp.Type) : (Affinity?)null;
             var defaultSql = col.DefaultSql;
             if (cp?.HasDefault == true)
             {
                 defaultSql = Literal(cp.Default);
             }
-            targetColumns.Add(new TargetColumn(targetName, declared, col.NotNull, defaultSql));
+            targetColumns.Add(new TargetColumn(targetName, declared, col.NotNull, defaultSql) { Kind = typing.Kind });
             mappings.Add(new ColumnMapping(targetName, col.Name, srcIndex, cast, cp?.HasDefault == true, cp?.Default,
-                cp?.InvalidUtf8 ?? InvalidUtf8Policy.Keep, idEntity, isRekeyed));
+                cp?.InvalidUtf8 ?? InvalidUtf8Policy.Keep, idEntity, isRekeyed) { Conversion = typing.Conversion });
         }
         foreach (var cp in e.Columns.Where(c => c.HasDefault && !c.Drop && table.FindColumn(c.Name) is null))
         {
             var targetName = cp.Rename ?? cp.Name;
             var declared = cp.Type ?? cp.Default switch { long => "INTEGER", double => "REAL", string => "TEXT", _ => "" };
-            targetColumns.Add(new TargetColumn(targetName, declared, false, Literal(cp.Default)));
-            mappings.Add(new ColumnMapping(targetName, cp.Name, -1, cp.Type is null ? null : AffinityRules.Of(cp.Type), true, cp.Default, cp.InvalidUtf8, null, false));
+            var typing = ColumnTyping.Decide(plan, e.Table, cp.Name, ColumnKind.Dynamic, declared, declared, cp, errors);
+            var cast = cp.Type is not null && typing.Conversion == ColumnConversion.None ? AffinityRules.Of(cp.Type) : (Affinity?)null;
+            targetColumns.Add(new TargetColumn(targetName, declared, false, Literal(cp.Default)) { Kind = typing.Kind });
+            mappings.Add(new ColumnMapping(targetName, cp.Name, -1, cast, true, cp.Default, cp.InvalidUtf8, null, false) { Conversion = typing.Conversion });
             notes.Add($"adds column '{targetName}' = {Values.Value.Display(cp.Default)}");
         }
         foreach (var dup in targetColumns.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))

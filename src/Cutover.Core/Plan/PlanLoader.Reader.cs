@@ -237,12 +237,26 @@ public static partial class PlanLoader
                     Error(Loc(defaultNode), $"default of '{name}' must be a single value", "write default: VALUE");
                 }
                 var rename = OptionalString(c, "rename");
-                if (drop && (rename is not null || type is not null || defaultNode is not null))
+                var dates = Child(c, "dates") is null ? (DatesOption?)null : OptionalEnum(c, "dates", DatesOption.Text);
+                var json = Child(c, "json") is null ? (JsonOption?)null : OptionalEnum(c, "json", JsonOption.Text);
+                var booleans = Child(c, "booleans") is null ? (BooleansOption?)null : OptionalEnum(c, "booleans", BooleansOption.Boolean);
+                if (drop && (rename is not null || type is not null || defaultNode is not null || dates is not null || json is not null || booleans is not null))
                 {
                     Error(Loc(k), $"column '{name}' is dropped and also transformed", "keep drop: true alone, or remove it");
                 }
+                var conversions = new[] { dates is not (null or DatesOption.Text) ? "dates" : null, json == JsonOption.Jsonb ? "json" : null, booleans is not null ? "booleans" : null }
+                    .OfType<string>().ToList();
+                if (conversions.Count > 1)
+                {
+                    Error(Loc(k), $"column '{name}' is read both by {conversions[0]}: and by {conversions[1]}:", "a column holds one kind of value; keep one of them");
+                }
                 columns.Add(new ColumnPlan(name, rename, type?.Trim(), drop, defaultNode is not null, dflt,
-                    OptionalEnum(c, "invalid_utf8", InvalidUtf8Policy.Keep), Loc(k)));
+                    OptionalEnum(c, "invalid_utf8", InvalidUtf8Policy.Keep), Loc(k))
+                {
+                    Dates = dates,
+                    Json = json,
+                    Booleans = booleans,
+                });
             }
             return columns;
         }

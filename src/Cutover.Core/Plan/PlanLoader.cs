@@ -14,9 +14,10 @@ namespace Cutover.Plan;
 /// </summary>
 public static partial class PlanLoader
 {
-    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "verify", "entities", "checks"];
+    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "verify", "types", "entities", "checks"];
     private static readonly string[] EntityKeys = ["table", "to", "key", "rekey", "references", "columns"];
-    private static readonly string[] ColumnKeys = ["rename", "type", "drop", "default", "invalid_utf8"];
+    private static readonly string[] ColumnKeys = ["rename", "type", "drop", "default", "invalid_utf8", "dates", "json", "booleans"];
+    private static readonly string[] TypesKeys = ["dates", "json", "booleans"];
     private static readonly string[] RekeyKeys = ["to", "time_from", "column"];
     private static readonly string[] CheckFieldKeys = ["name", "sql", "expect", "on"];
 
@@ -82,6 +83,19 @@ public static partial class PlanLoader
         var ifExists = r.OptionalEnum(root, "if_exists", IfExistsPolicy.Fail);
         var verify = r.OptionalEnum(root, "verify", VerifyMode.Checksums);
         var backup = r.OptionalEnum(root, "backup", BackupPolicy.All);
+        var types = TypesPlan.Default;
+        if (r.Child(root, "types") is YamlMappingNode typesNode)
+        {
+            r.CheckKeys(typesNode, TypesKeys, "types");
+            types = new TypesPlan(
+                r.OptionalEnum(typesNode, "dates", DatesOption.Text),
+                r.OptionalEnum(typesNode, "json", JsonOption.Text),
+                r.OptionalEnum(typesNode, "booleans", BooleansOption.Boolean));
+        }
+        else if (r.Child(root, "types") is { } notMap && !IsNull(notMap))
+        {
+            r.Error(r.Loc(notMap), "types must be a mapping", "write types: { dates: iso, json: jsonb, booleans: boolean }");
+        }
 
         var entities = new List<EntityPlan>();
         if (r.Child(root, "entities") is { } entNode)
@@ -143,6 +157,7 @@ public static partial class PlanLoader
             IfExists = ifExists,
             Verify = verify,
             Backup = backup,
+            Types = types,
             Entities = entities,
             Checks = checks,
             SourceAt = r.At(root, "source"),

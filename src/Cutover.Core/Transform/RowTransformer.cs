@@ -8,6 +8,7 @@ namespace Cutover.Transform;
 
 /// <summary>
 /// Turns source rows into target rows: drops, renames (by position), casts, defaults, invalid-UTF-8 policy,
+/// the plan's dates/json conversions (a value that does not parse is refused as ROW_REJECTED with the reason),
 /// and id-map rewrites of re-keyed keys and the foreign keys that follow them. The copy, verify and retry
 /// all go through here, so the target is checked against exactly what was written.
 /// </summary>
@@ -88,7 +89,14 @@ public sealed class RowTransformer(BoundEntity entity, IStateStore? ids)
                             $"{m.SourceName} holds text that is not valid UTF-8; set columns: {{ {m.SourceName}: {{ invalid_utf8: keep | replace | blob }} }}");
                 }
             }
-            if (m.Cast is { } to && !ValueCaster.TryCast(v, to, out v, out var reason))
+            if (m.Conversion != ColumnConversion.None)
+            {
+                if (!TypedConverter.TryConvert(v, m.Conversion, out v, out var why))
+                {
+                    return Fail(src, ErrorCodes.RowRejected, $"{m.SourceName}: {why} ({TypedConverter.Option(m.Conversion)})");
+                }
+            }
+            else if (m.Cast is { } to && !ValueCaster.TryCast(v, to, out v, out var reason))
             {
                 return Fail(src, ErrorCodes.CastFailed, $"{m.SourceName}: {reason} (cast to {to.ToString().ToLowerInvariant()})");
             }

@@ -21,6 +21,11 @@ public static class ValueCaster
         {
             return true;
         }
+        if (to != Affinity.Blob && value is Timestamp or Date or Json or Numeric)
+        {
+            // A typed value (from a PostgreSQL source) is cast from its text form: a decimal from its exact digits.
+            value = value is Numeric n ? n.Canonical : Value.Untyped(value)!;
+        }
         switch (to)
         {
             case Affinity.Integer:

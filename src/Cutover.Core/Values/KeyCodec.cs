@@ -7,7 +7,8 @@ namespace Cutover.Values;
 /// <summary>
 /// Encodes a key tuple as JSON that round-trips every storage class exactly:
 /// integers as numbers, text as strings, reals as <c>{"r":"..."}</c>, blobs as <c>{"b":"base64"}</c>,
-/// invalid-UTF-8 text as <c>{"t":"base64"}</c>. Checkpoints and failure records store keys this way.
+/// invalid-UTF-8 text as <c>{"t":"base64"}</c>, and the typed values of a PostgreSQL source as <c>{"ts":MICROSECONDS}</c>,
+/// <c>{"d":DAYS}</c>, <c>{"n":"12.50"}</c> and <c>{"j":"..."}</c>. Checkpoints and failure records store keys this way.
 /// </summary>
 public static class KeyCodec
 {
@@ -25,6 +26,10 @@ public static class KeyCodec
                 double d => new JsonObject { ["r"] = d.ToString("R", CultureInfo.InvariantCulture) },
                 byte[] b => new JsonObject { ["b"] = Convert.ToBase64String(b) },
                 RawText t => new JsonObject { ["t"] = Convert.ToBase64String(t.Bytes) },
+                Timestamp ts => new JsonObject { ["ts"] = ts.Microseconds },
+                Date d => new JsonObject { ["d"] = d.Days },
+                Numeric n => new JsonObject { ["n"] = n.Text },
+                Json j => new JsonObject { ["j"] = j.Text },
                 _ => throw new ArgumentException($"unsupported key value type {v.GetType().Name}"),
             });
         }
@@ -43,6 +48,10 @@ public static class KeyCodec
                 JsonObject o when o.ContainsKey("r") => double.Parse(o["r"]!.GetValue<string>(), CultureInfo.InvariantCulture),
                 JsonObject o when o.ContainsKey("b") => Convert.FromBase64String(o["b"]!.GetValue<string>()),
                 JsonObject o when o.ContainsKey("t") => new RawText(Convert.FromBase64String(o["t"]!.GetValue<string>())),
+                JsonObject o when o.ContainsKey("ts") => new Timestamp(o["ts"]!.GetValue<long>()),
+                JsonObject o when o.ContainsKey("d") => new Date(o["d"]!.GetValue<int>()),
+                JsonObject o when o.ContainsKey("n") => Numeric.Parse(o["n"]!.GetValue<string>()),
+                JsonObject o when o.ContainsKey("j") => Json.Parse(o["j"]!.GetValue<string>()),
                 JsonValue jv when jv.GetValueKind() == JsonValueKind.String => jv.GetValue<string>(),
                 JsonValue jv => jv.GetValue<long>(),
                 _ => throw new FormatException($"bad key json: {json}"),

@@ -4,7 +4,9 @@ namespace Cutover.Values;
 
 /// <summary>
 /// Helpers over the boxed values a row carries: <c>null</c>, <see cref="long"/>, <see cref="double"/>,
-/// <see cref="string"/>, <see cref="byte"/>[] or <see cref="RawText"/>.
+/// <see cref="string"/>, <see cref="byte"/>[] or <see cref="RawText"/> (SQLite's storage classes), and the typed values a
+/// PostgreSQL source or the plan's <c>dates</c>/<c>json</c> options produce: <see cref="Timestamp"/>, <see cref="Date"/>,
+/// <see cref="Json"/> and <see cref="Numeric"/>. Booleans are the integers 0 and 1.
 /// </summary>
 public static class Value
 {
@@ -17,6 +19,20 @@ public static class Value
         byte[] b => "x'" + Convert.ToHexString(b) + "'",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => v.ToString() ?? "",
+    };
+
+    /// <summary>
+    /// A typed value in its documented text form (what a SQLite target stores for it): a timestamp as
+    /// <c>2024-05-01T12:34:56.000000Z</c>, a date as <c>2024-05-01</c>, JSON and decimals as they were read.
+    /// Other values are returned unchanged.
+    /// </summary>
+    public static object? Untyped(object? v) => v switch
+    {
+        Timestamp t => t.ToString(),
+        Date d => d.ToString(),
+        Json j => j.Text,
+        Numeric n => n.Text,
+        _ => v,
     };
 
     /// <summary>Like <see cref="Display"/>, with text in single quotes, for messages that quote a value.</summary>

@@ -7,8 +7,11 @@ namespace Cutover.Verification;
 
 /// <summary>
 /// The canonical byte form of a row, version 1 (docs/checksums.md). Two rows encode the same iff every value
-/// has the same storage class and the same content: integers as 8 big-endian bytes, reals by their exact
-/// IEEE-754 bits (so a float that lost its last bit differs), text and blobs as their bytes with a length.
+/// has the same kind and the same content: integers as 8 big-endian bytes, reals by their exact
+/// IEEE-754 bits (so a float that lost its last bit differs), text and blobs as their bytes with a length; timestamps and
+/// dates as PostgreSQL counts them (microseconds and days since 2000-01-01), JSON and decimals by their canonical text
+/// (<see cref="Json"/>, <see cref="DecimalText"/>), so the same value read from SQLite and from PostgreSQL encodes alike.
+/// Booleans are the integers 0 and 1.
 /// </summary>
 public static class CanonicalEncoder
 {
@@ -17,6 +20,10 @@ public static class CanonicalEncoder
     public const byte RealTag = 2;
     public const byte TextTag = 3;
     public const byte BlobTag = 4;
+    public const byte TimestampTag = 5;
+    public const byte DateTag = 6;
+    public const byte JsonTag = 7;
+    public const byte NumericTag = 8;
 
     public static void EncodeRow(IReadOnlyList<object?> row, ArrayBufferWriter<byte> w)
     {
@@ -59,9 +66,30 @@ public static class CanonicalEncoder
                 WriteHeader(w, BlobTag, b.Length);
                 w.Write(b);
                 break;
+            case Timestamp t:
+                WriteFixed(w, TimestampTag, (ulong)t.Microseconds);
+                break;
+            case Date d:
+                // Infinities widen to the 64-bit extremes, as for timestamps.
+                WriteFixed(w, DateTag, (ulong)(d.Days switch { int.MaxValue => long.MaxValue, int.MinValue => long.MinValue, var days => days }));
+                break;
+            case Json j:
+                WriteUtf8(w, JsonTag, j.Canonical);
+                break;
+            case Numeric num:
+                WriteUtf8(w, NumericTag, num.Canonical);
+                break;
             default:
                 throw new ArgumentException($"no canonical encoding for {v.GetType().Name}");
         }
+    }
+
+    private static void WriteUtf8(ArrayBufferWriter<byte> w, byte tag, string s)
+    {
+        var n = Encoding.UTF8.GetByteCount(s);
+        WriteHeader(w, tag, n);
+        Encoding.UTF8.GetBytes(s, w.GetSpan(n));
+        w.Advance(n);
     }
 
     private static void WriteFixed(ArrayBufferWriter<byte> w, byte tag, ulong bits)

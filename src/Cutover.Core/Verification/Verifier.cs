@@ -212,7 +212,8 @@ public static class Verifier
                 }
                 else if (r.Ok)
                 {
-                    sum.Add(r.Target!);
+                    // As the target gives it back: the same kinds on both sides (a timestamp SQLite stores as text, say).
+                    sum.Add(ctx.Target.AsStored(e.Target, r.Target!));
                 }
                 else
                 {

@@ -62,6 +62,22 @@ internal static class PgSql
 
     private static string Bind(NpgsqlCommand cmd, string name, object? value)
     {
+        // Typed keys (a PostgreSQL source's timestamptz, date or numeric key) are bound in PostgreSQL's own form.
+        switch (value)
+        {
+            case Values.Timestamp t:
+                cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = t.Microseconds });
+                return "@" + name;
+            case Values.Date d:
+                cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Date) { Value = d.Days });
+                return "@" + name;
+            case Values.Numeric n:
+                cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = n.Text });
+                return $"@{name}::numeric";
+            case Values.Json j:
+                cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = j.Text });
+                return "@" + name;
+        }
         cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return "@" + name;
     }

@@ -31,7 +31,7 @@ internal static class PostgreSqlBatchWriter
             converted[r] = new object?[columns.Count];
             for (var i = 0; i < columns.Count; i++)
             {
-                var (value, code, error) = PgValues.Convert(columns[i].Name, columns[i].DbType, rows[r][i]);
+                var (value, code, error) = PgValues.Convert(columns[i], rows[r][i]);
                 if (code is not null)
                 {
                     rejected[r] = new RowFailure(r, code, error!);
@@ -63,8 +63,9 @@ internal static class PostgreSqlBatchWriter
             {
                 await DeleteKeysAsync(conn, tx, table, columns, rows, ct).ConfigureAwait(false);
             }
-            // Binary COPY would need numeric values as .NET decimal, which cannot hold every double; such tables use INSERT.
-            if (mode == WriteMode.Insert && columns.All(c => c.DbType != NpgsqlDbType.Numeric))
+            // Binary COPY would need numeric values as .NET decimal, which cannot hold every double, and a binary form for every
+            // other type; tables with such columns use INSERT with those values as text.
+            if (mode == WriteMode.Insert && !columns.Any(PgValues.ViaText))
             {
                 await CopyAsync(conn, table, columns, rows, ct).ConfigureAwait(false);
             }
@@ -177,12 +178,13 @@ internal static class PostgreSqlBatchWriter
     private static async Task DeleteKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, TargetTable table, IReadOnlyList<PgColumn> columns,
         IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
-        var keyIdx = table.Key.Select(k => columns.ToList().FindIndex(c => c.Name == k)).ToArray();
+        var key = PostgreSqlDdl.KeyOf(table);
+        var keyIdx = key.Select(k => columns.ToList().FindIndex(c => c.Name == k)).ToArray();
         foreach (var chunk in rows.Chunk(500))
         {
             await using var cmd = conn.CreateCommand();
             cmd.Transaction = tx;
-            cmd.CommandText = $"DELETE FROM {PgSql.Quote(table.Name)} WHERE {PgSql.InKeys(table.Key, cmd, chunk.Select(r => (IReadOnlyList<object?>)keyIdx.Select(i => r[i]).ToArray()).ToList())}";
+            cmd.CommandText = $"DELETE FROM {PgSql.Quote(table.Name)} WHERE {PgSql.InKeys(key, cmd, chunk.Select(r => (IReadOnlyList<object?>)keyIdx.Select(i => r[i]).ToArray()).ToList())}";
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }
@@ -199,18 +201,25 @@ internal static class PostgreSqlBatchWriter
             for (var i = 0; i < columns.Count; i++)
             {
                 var name = "p" + p++;
-                var numeric = columns[i].DbType == NpgsqlDbType.Numeric;
-                cmd.Parameters.Add(new NpgsqlParameter(name, numeric ? NpgsqlDbType.Text : columns[i].DbType) { Value = row[i] ?? DBNull.Value });
-                names[i] = numeric ? $"@{name}::numeric" : "@" + name;
+                var c = columns[i];
+                cmd.Parameters.Add(new NpgsqlParameter(name, PgValues.ViaText(c) ? NpgsqlDbType.Text : c.DbType) { Value = row[i] ?? DBNull.Value });
+                // The type name was checked when the table was mapped (PostgreSqlDdl.Columns); it is never plan text.
+                names[i] = c.DbType switch
+                {
+                    NpgsqlDbType.Numeric => $"@{name}::numeric",
+                    NpgsqlDbType.Unknown => $"CAST(@{name} AS {c.PgType})",
+                    _ => "@" + name,
+                };
             }
             tuples.Add("(" + string.Join(", ", names) + ")");
         }
         var sql = $"INSERT INTO {PgSql.Quote(table.Name)} ({PgSql.QuoteList(columns.Select(c => c.Name))}) VALUES {string.Join(", ", tuples)}";
-        if (mode == WriteMode.Upsert && table.Key.Count > 0)
+        var key = PostgreSqlDdl.KeyOf(table);
+        if (mode == WriteMode.Upsert && key.Count > 0)
         {
-            var keySet = new HashSet<string>(table.Key, StringComparer.Ordinal);
+            var keySet = new HashSet<string>(key, StringComparer.Ordinal);
             var updates = columns.Where(c => !keySet.Contains(c.Name)).Select(c => $"{PgSql.Quote(c.Name)} = EXCLUDED.{PgSql.Quote(c.Name)}").ToList();
-            sql += $" ON CONFLICT ({PgSql.QuoteList(table.Key)}) " + (updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates));
+            sql += $" ON CONFLICT ({PgSql.QuoteList(key)}) " + (updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates));
         }
         cmd.CommandText = sql;
         return cmd;

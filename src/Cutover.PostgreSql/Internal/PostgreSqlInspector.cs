@@ -34,11 +34,14 @@ internal static class PostgreSqlInspector
         var columns = await ListAsync(conn, ct, oids,
             """
             SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-                   pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%'
+                   pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%',
+                   CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END
             FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
             WHERE a.attrelid = ANY(@oids) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attrelid, a.attnum
-            """, r => (r.GetFieldValue<uint>(0), (Name: r.GetString(1), Type: r.GetString(2), NotNull: r.GetBoolean(3), Default: r.IsDBNull(4) ? null : r.GetString(4), Auto: r.GetBoolean(5))));
+            """, r => (r.GetFieldValue<uint>(0), (Name: r.GetString(1), Type: r.GetString(2), NotNull: r.GetBoolean(3), Default: r.IsDBNull(4) ? null : r.GetString(4), Auto: r.GetBoolean(5),
+                Kind: PgValues.KindOf(r.GetString(6)))));
         var keys = await ListAsync(conn, ct, oids,
             """
             SELECT con.conrelid, a.attname FROM pg_constraint con
@@ -75,7 +78,7 @@ internal static class PostgreSqlInspector
         {
             var pk = keys.Where(k => k.Item1 == oid).Select(k => k.Item2).ToList();
             var cols = columns.Where(c => c.Item1 == oid).Select(c => c.Item2).ToList();
-            var schemaCols = cols.Select(c => new ColumnSchema(c.Name, c.Type, c.NotNull, c.Default, pk.IndexOf(c.Name) + 1)).ToList();
+            var schemaCols = cols.Select(c => new ColumnSchema(c.Name, c.Type, c.NotNull, c.Default, pk.IndexOf(c.Name) + 1) { Kind = c.Kind }).ToList();
             var tableFks = fks.Where(f => f.Item1 == oid).GroupBy(f => f.Item2.Name)
                 .Select(g => new ForeignKeySchema(g.Select(f => f.Item2.Column).ToList(), g.First().Item2.RefTable, g.Select(f => f.Item2.RefColumn).ToList()))
                 .ToList();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Cutover.Schema;
 using Cutover.Transform;
 
 namespace Cutover.PostgreSql.Types;
@@ -35,20 +36,24 @@ public static partial class PostgreSqlTypeMapper
                 + $"and PostgreSQL needs one type; choose it in the plan: columns: {{ {column}: {{ type: text }} }} (or bigint, double precision, bytea)");
         }
 
-        switch (name)
+        if (name == "BYTEA")
         {
-            case "BOOLEAN" or "BOOL":
+            // A bytea column that came from PostgreSQL to SQLite and goes back.
+            return Ok("bytea", "bytes kept as they are");
+        }
+        if (name == "TIME")
+        {
+            return Ok("text", "a time of day as SQLite stores it (text); PostgreSQL time would drop any date or zone written into it");
+        }
+        switch (TypeFamily.Of(declaredType))
+        {
+            case TypeFamily.Family.Boolean:
                 return options.Booleans == BooleanMapping.Boolean
                     ? Ok("boolean", "SQLite stores booleans as 0/1; 0 → false, 1 → true, anything else is rejected with its key", ValueConversion.IntegerToBoolean)
                     : Ok("bigint", "booleans kept as the integers SQLite stored (the plan asked for integers)");
-            case "DATE" or "DATETIME" or "TIMESTAMP" or "TIMESTAMPTZ":
+            case TypeFamily.Family.Date or TypeFamily.Family.Timestamp:
                 return MapDate(name, options.Dates, Ok);
-            case "BYTEA":
-                // PostgreSQL's name for bytes, as a PostgreSQL source declares them; SQLite would read it as NUMERIC.
-                return Ok("bytea", "bytes kept as they are (a PostgreSQL source's bytea)");
-            case "TIME":
-                return Ok("text", "a time of day as SQLite stores it (text); PostgreSQL time would drop any date or zone written into it");
-            case "JSON" or "JSONB":
+            case TypeFamily.Family.Json:
                 return options.Json == JsonMapping.Jsonb
                     ? Ok("jsonb", "the plan asked for jsonb: values are kept, the text is normalised (whitespace, key order, duplicate keys)", ValueConversion.TextToJsonb)
                     : Ok("text", "JSON kept byte for byte; ask for jsonb in the plan to query it as JSON");
@@ -66,6 +71,53 @@ public static partial class PostgreSqlTypeMapper
                 return MapText(column, name, args, Ok, Fail);
             default:
                 return MapNumeric(column, name, args, Ok, Fail);
+        }
+    }
+
+    /// <summary>
+    /// Chooses the PostgreSQL type for a target column from what its values are (<see cref="TargetColumn.Kind"/>): a SQLite
+    /// column (<see cref="ColumnKind.Dynamic"/>) by its declared type as in <see cref="Map(string, string, TypeMappingOptions?, string?)"/>;
+    /// a column the plan converted, or a PostgreSQL source's column, by its kind, keeping a PostgreSQL source's own type
+    /// (<c>integer</c> stays <c>integer</c>, <c>varchar(20)</c> stays <c>varchar(20)</c>).
+    /// </summary>
+    public static TypeMapping Map(TargetColumn column)
+    {
+        var declared = column.DeclaredType;
+        var (name, args) = Split(declared);
+        TypeMapping Ok(string pg, string reason, ValueConversion conversion = ValueConversion.None) =>
+            new(column.Name, declared, pg, conversion, reason, null);
+        TypeMapping Fail(string error) =>
+            new(column.Name, declared, null, ValueConversion.None, "", error);
+        var keep = Regex.Replace(declared.Trim(), @"\s+", " ").ToLowerInvariant();
+        switch (column.Kind)
+        {
+            case ColumnKind.Timestamp:
+                return Ok("timestamptz", "instants: a timestamptz source, or dates the plan reads (dates: iso, epoch_seconds, epoch_ms)");
+            case ColumnKind.Date:
+                return Ok("date", "dates: a date source, or a DATE column under dates: iso");
+            case ColumnKind.Json:
+                return Ok("jsonb", "JSON values: a jsonb source, or json: jsonb in the plan (kept by value, the text normalised)", ValueConversion.TextToJsonb);
+            case ColumnKind.Boolean:
+                return Ok("boolean", "0/1 booleans; 0 → false, 1 → true, anything else is rejected with its key", ValueConversion.IntegerToBoolean);
+            case ColumnKind.Integer:
+                return Ok(keep is "smallint" or "integer" or "bigint" or "int2" or "int4" or "int8" ? keep : "bigint", "integers, as the source declares them");
+            case ColumnKind.Real:
+                return Ok(keep is "real" or "double precision" or "float4" or "float8" ? keep : "double precision", "floats, as the source declares them");
+            case ColumnKind.Text:
+                return Ok(SourceTextType().IsMatch(keep) ? keep : "text", "text, as the source declares it");
+            case ColumnKind.Blob:
+                return Ok("bytea", "bytes");
+            case ColumnKind.Numeric:
+                return name is "NUMERIC" or "DECIMAL"
+                    ? MapNumeric(column.Name, name, args, (pg, reason, c) => Ok(pg, reason, c), Fail)
+                    : Ok("numeric", "exact decimals");
+            case ColumnKind.Other:
+                return SourceTypeShape().IsMatch(keep)
+                    ? Ok(keep, "the PostgreSQL source's own type; values travel as its text")
+                    : Fail($"column '{column.Name}' is of type {declared} in the source, which Cutover cannot recreate by name; "
+                        + $"choose a type in the plan: columns: {{ {column.Name}: {{ type: text }} }}");
+            default:
+                return Map(column.Name, declared);
         }
     }
 
@@ -161,6 +213,14 @@ public static partial class PostgreSqlTypeMapper
 
     private static bool TryInt(string s, out int value) =>
         int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>The text types of a PostgreSQL source, kept as they are.</summary>
+    [GeneratedRegex(@"^(text|bpchar|character varying|(varchar|character varying|char|character|bpchar) ?\(\d+\))$")]
+    private static partial Regex SourceTextType();
+
+    /// <summary>A PostgreSQL source's type as format_type prints it: words, each with an optional (n) or (p,s), then any [].</summary>
+    [GeneratedRegex(@"^[a-z_][a-z0-9_]*( ?\(\d+(, ?\d+)?\))?( [a-z_][a-z0-9_]*( ?\(\d+(, ?\d+)?\))?)*(\[\])*$")]
+    private static partial Regex SourceTypeShape();
 
     // A type name never goes into SQL unchecked: words, optional (n) or (p,s), optional [].
     [GeneratedRegex(@"^[a-z][a-z0-9_]*( [a-z][a-z0-9_]*)*( ?\(\d+( ?, ?\d+)?\))?(\[\])?$")]

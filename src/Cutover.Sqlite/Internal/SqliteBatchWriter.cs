@@ -90,7 +90,10 @@ internal static class SqliteBatchWriter
         return $"INSERT INTO {target} ({names}) VALUES {values} ON CONFLICT ({SqliteSql.QuoteList(table.Key)}) {action}";
     }
 
-    /// <summary>A prepared statement bound by position. Values keep their storage class; invalid UTF-8 is bound as TEXT bytes.</summary>
+    /// <summary>
+    /// A prepared statement bound by position. Values keep their storage class; invalid UTF-8 is bound as TEXT bytes; typed
+    /// values as their text forms.
+    /// </summary>
     private sealed class Statement : IDisposable
     {
         private readonly sqlite3 _db;
@@ -138,6 +141,8 @@ internal static class SqliteBatchWriter
                 string s => raw.sqlite3_bind_text(_stmt, index, s),
                 byte[] b => raw.sqlite3_bind_blob(_stmt, index, b),
                 RawText t => raw.sqlite3_bind_text(_stmt, index, t.Bytes),
+                // Timestamps, dates, JSON and decimals are stored in their documented text forms (docs/type-mapping.md).
+                Timestamp or Date or Json or Numeric => raw.sqlite3_bind_text(_stmt, index, (string)Value.Untyped(v)!),
                 _ => throw new ArgumentException($"cannot write a {v.GetType().Name} to SQLite"),
             };
         }

@@ -15,9 +15,10 @@ internal static class SqliteDdl
         {
             var c = t.Columns[i];
             sb.Append(i == 0 ? "\n  " : ",\n  ").Append(SqliteSql.Quote(c.Name));
-            if (c.DeclaredType.Length > 0)
+            var declared = SqliteTypes.DeclaredType(c);
+            if (declared.Length > 0)
             {
-                sb.Append(' ').Append(c.DeclaredType);
+                sb.Append(' ').Append(declared);
             }
             if (inlineKey && c.Name == t.Key[0])
             {

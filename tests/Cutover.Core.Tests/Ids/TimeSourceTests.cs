@@ -99,4 +99,15 @@ public class TimeSourceTests
         Refuse(double.NaN);
         Refuse(double.PositiveInfinity);
     }
+
+    [Fact]
+    public void TryGetMilliseconds_TimestampOrDate_IsThatInstant()
+    {
+        Assert.True(Cutover.Values.Timestamp.TryParseIso("2024-01-05T10:00:00.123456Z", out var t, out _));
+        Assert.True(TimeSource.TryGetMilliseconds(t, out var ms));
+        Assert.Equal(1704448800123L, ms);
+        Assert.True(TimeSource.TryGetMilliseconds(new Cutover.Values.Date(8770), out var day));
+        Assert.Equal(1704412800000L, day); // 2024-01-05T00:00:00Z
+        Assert.False(TimeSource.TryGetMilliseconds(Cutover.Values.Timestamp.Infinity, out _));
+    }
 }

@@ -113,4 +113,19 @@ public class KeyCodecTests
     {
         Assert.Throws<ArgumentException>(() => KeyCodec.Encode([Guid.Empty]));
     }
+
+    [Fact]
+    public void Decode_TypedValues_AreTheSameTypedValues()
+    {
+        Assert.True(Timestamp.TryParseIso("2024-05-01 12:00:00.5", out var t, out _));
+        var numeric = Numeric.Parse("12.50");
+        var json = Json.Parse("{\"a\": [1, 2]}");
+        var back = KeyCodec.Decode(KeyCodec.Encode([t, new Date(-3), numeric, json, Timestamp.Infinity]));
+
+        Assert.Equal(t, Assert.IsType<Timestamp>(back[0]));
+        Assert.Equal(new Date(-3), Assert.IsType<Date>(back[1]));
+        Assert.Equal("12.50", Assert.IsType<Numeric>(back[2]).Text);
+        Assert.Equal(json, Assert.IsType<Json>(back[3]));
+        Assert.Equal(Timestamp.Infinity, back[4]);
+    }
 }

@@ -136,6 +136,42 @@ public class CanonicalEncoderTests
     }
 
     [Fact]
+    public void EncodeValue_Timestamp_IsTagFiveThenMicrosecondsSince2000()
+    {
+        Assert.True(Timestamp.TryParseIso("2000-01-01 00:00:01.000002", out var t, out _));
+        Assert.Equal([0x05, 0, 0, 0, 0, 0, 0x0F, 0x42, 0x42], Value(t)); // 1,000,002 = 0x0F4242
+        Assert.Equal([0x05, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], Value(Timestamp.Infinity));
+        // The same instant as ISO text is another value: a timestamp is never equal to a string.
+        Assert.NotEqual(Value(t), Value(t.ToString()));
+    }
+
+    [Fact]
+    public void EncodeValue_Date_IsTagSixThenDaysSince2000()
+    {
+        Assert.Equal([0x06, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], Value(new Date(-1)));
+        Assert.Equal([0x06, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], Value(Date.Infinity));
+        Assert.Equal([0x06, 0x80, 0, 0, 0, 0, 0, 0, 0], Value(Date.MinusInfinity));
+    }
+
+    [Fact]
+    public void EncodeValue_Json_IsTagSevenWithCanonicalText()
+    {
+        Assert.True(Json.TryParse("""{ "b": 1, "a": 1.50 }""", out var a, out _));
+        Assert.True(Json.TryParse("""{"a":1.5,"b":1}""", out var b, out _));
+        Assert.Equal([0x07, 0x0F, .. "{\"a\":1.5,\"b\":1}"u8.ToArray()], Value(a));
+        Assert.Equal(Value(a), Value(b));
+        Assert.NotEqual(Value(a), Value(a!.Canonical));
+    }
+
+    [Fact]
+    public void EncodeValue_Numeric_IsTagEightWithCanonicalDecimal()
+    {
+        Assert.Equal([0x08, 0x04, .. "12.5"u8.ToArray()], Value(Numeric.Parse("12.50")));
+        Assert.Equal(Value(Numeric.Parse("1.25e1")), Value(Numeric.Parse("12.500")));
+        Assert.NotEqual(Value(Numeric.Parse("12.5")), Value(12.5));
+    }
+
+    [Fact]
     public void EncodeValue_UnsupportedType_Throws()
     {
         Assert.Throws<ArgumentException>(() => Value(1.5m));

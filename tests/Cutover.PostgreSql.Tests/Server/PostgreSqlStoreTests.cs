@@ -91,7 +91,10 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             rows.Add(r);
         }
 
-        Assert.Equal<object?>([1L, 7L, 1.5, 1L, "12.50", "2024-01-02 03:04:05", "ab ", "{\"a\": 1}"], Assert.Single(rows));
+        var row = Assert.Single(rows);
+        Assert.Equal<object?>([1L, 7L, 1.5, 1L, Numeric.Parse("12.50"), "2024-01-02 03:04:05", "ab ", Json.Parse("{\"a\": 1}")], row);
+        Assert.Equal("12.50", Assert.IsType<Numeric>(row[4]).Text);
+        Assert.Equal("{\"a\":1}", Assert.IsType<Json>(row[7]).Canonical);
     }
 
     [Fact]
@@ -255,8 +258,9 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             rows.Add(r);
         }
         Assert.Equal("true", await ScalarTextAsync("SELECT (n = 1e-300)::text FROM nums WHERE k = 1"));
-        Assert.Equal<object?>([1L, "1.25", 1L], [rows[0][0], rows[0][2], rows[0][3]]);
-        Assert.Equal<object?>([2L, "9223372036854775807", "12.50", 0L], rows[1]);
+        Assert.Equal<object?>([1L, Numeric.Parse("1.25"), 1L], [rows[0][0], rows[0][2], rows[0][3]]);
+        Assert.Equal<object?>([2L, Numeric.Parse("9223372036854775807"), Numeric.Parse("12.5"), 0L], rows[1]);
+        Assert.Equal("12.50", Assert.IsType<Numeric>(rows[1][2]).Text);
         Assert.Equal("true", await ScalarTextAsync("SELECT (n = 1.7976931348623157e308)::text FROM nums WHERE k = 3"));
         Assert.Contains("DEFAULT true", target.DescribeCreate(table), StringComparison.Ordinal);
     }
