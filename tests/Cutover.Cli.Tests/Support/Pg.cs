@@ -139,6 +139,18 @@ public sealed class Pg : IDisposable
     public void Dispose()
     {
         using var admin = Open(ConnectionString(_server));
-        Exec(admin, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
+        // A server-side worker that is not ours (an autovacuum worker) can be attached for a moment; FORCE may not end it.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Exec(admin, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == "42501" && attempt < 10)
+            {
+                Thread.Sleep(300);
+            }
+        }
     }
 }

@@ -88,7 +88,19 @@ public sealed class TestDatabases : IAsyncDisposable
         foreach (var name in _names)
         {
             await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
-            await cmd.ExecuteNonQueryAsync();
+            // A server-side worker that is not ours (an autovacuum worker) can be attached for a moment; FORCE may not end it.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await cmd.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException ex) when (ex.SqlState == "42501" && attempt < 10)
+                {
+                    await Task.Delay(300);
+                }
+            }
         }
     }
 }
