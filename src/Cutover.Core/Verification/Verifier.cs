@@ -44,7 +44,12 @@ public static class Verifier
         public TableChecksum Target { get; } = new();
         public long Excluded { get; set; }
         public long Failed { get; set; }
-        public double Seconds { get; set; }
+
+        /// <summary>When the entity's first piece started and its last ended (seconds into the verification).</summary>
+        public double? Started { get; set; }
+        public double Ended { get; set; }
+
+        public double Seconds => Ended - (Started ?? Ended);
     }
 
     /// <summary>
@@ -74,6 +79,10 @@ public static class Verifier
         await Copy.ParallelJobs.RunAsync(ctx, ctx.Observer, pieces.OrderByDescending(p => p.Rows).ToList(), ctx.Jobs, writeTarget: false, async (mine, p, t) =>
         {
             var tally = tallies[p.Entity.Name];
+            lock (gate)
+            {
+                tally.Started ??= clock.Elapsed.TotalSeconds;
+            }
             if (p.Side == Side.Source)
             {
                 var (sum, excluded, failed) = await SourceSideAsync(mine, p.Entity, tally.Rejected, p.After, p.Until, t).ConfigureAwait(false);
@@ -82,7 +91,7 @@ public static class Verifier
                     tally.Source.Add(sum);
                     tally.Excluded += excluded;
                     tally.Failed += failed;
-                    tally.Seconds = clock.Elapsed.TotalSeconds;
+                    tally.Ended = clock.Elapsed.TotalSeconds;
                 }
             }
             else
@@ -91,7 +100,7 @@ public static class Verifier
                 lock (gate)
                 {
                     tally.Target.Add(sum);
-                    tally.Seconds = clock.Elapsed.TotalSeconds;
+                    tally.Ended = clock.Elapsed.TotalSeconds;
                 }
             }
         }, ct).ConfigureAwait(false);
