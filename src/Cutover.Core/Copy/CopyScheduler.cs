@@ -16,6 +16,7 @@ public static class CopyScheduler
     public static async Task CopyAsync(MigrationContext ctx, string runId, Dictionary<string, EntityProgress> progress, CancellationToken ct)
     {
         var state = ctx.RequireState();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var jobs = Jobs(ctx);
         var rows = await state.ProgressAsync(runId, ct).ConfigureAwait(false);
         var observer = new ParallelObserver(ctx.Observer);
@@ -58,7 +59,7 @@ public static class CopyScheduler
             (mine, w, token) => EntityCopier.CopyAsync(mine, w.Entity, w.Progress, token), ct).ConfigureAwait(false);
         foreach (var e in split)
         {
-            await FinishSplitAsync(ctx, e, runId, progress, ct).ConfigureAwait(false);
+            await FinishSplitAsync(ctx, e, runId, progress, clock.Elapsed.TotalSeconds, ct).ConfigureAwait(false);
         }
     }
 
@@ -66,7 +67,8 @@ public static class CopyScheduler
     public static int Jobs(MigrationContext ctx) => ctx.Target.ParallelWrites ? Math.Max(1, ctx.Jobs) : 1;
 
     /// <summary>Once every range of a split entity is done, its own row gets their sums and says done.</summary>
-    private static async Task FinishSplitAsync(MigrationContext ctx, BoundEntity e, string runId, Dictionary<string, EntityProgress> progress, CancellationToken ct)
+    private static async Task FinishSplitAsync(MigrationContext ctx, BoundEntity e, string runId, Dictionary<string, EntityProgress> progress,
+        double copySeconds, CancellationToken ct)
     {
         var state = ctx.RequireState();
         var ranges = (await state.ProgressAsync(runId, ct).ConfigureAwait(false)).Where(r => CopyParts.IsRangeOf(r.Entity, e.Name)).ToList();
@@ -82,7 +84,9 @@ public static class CopyScheduler
             Rejected = rejected,
             InFlight = 0,
             Status = "done",
-            Seconds = ranges.Max(r => r.Seconds),
+            // Wall time, not one range's: from the copy's start (largest pieces go first) to its last range's end, or the
+            // longest range when a resumed run finished only a few.
+            Seconds = Math.Max(ranges.Max(r => r.Seconds), copySeconds),
         };
         await state.SaveProgressAsync(p, ct).ConfigureAwait(false);
         progress[e.Name] = p;
