@@ -17,6 +17,18 @@ public static partial class StarterPlan
         sb.AppendLine($"target: {Scalar(target)}");
         sb.AppendLine("batch_size: 5000");
         sb.AppendLine("on_error: stop          # stop | skip: what to do with a row the target refuses");
+        var typed = schema.Tables.SelectMany(t => t.Columns.Select(c => (Table: t.Name, Column: c)))
+            .Where(x => Transform.TypeFamily.Of(x.Column.DeclaredType) is not Transform.TypeFamily.Family.None).ToList();
+        if (typed.Count > 0)
+        {
+            // SQLite cannot say how it stores dates or JSON; the person who knows the application can (docs/plan.md, types:).
+            sb.AppendLine($"# {typed.Count} columns are declared as dates, JSON or booleans ({string.Join(", ", typed.Take(4).Select(x => $"{x.Table}.{x.Column.Name}"))}{(typed.Count > 4 ? ", ..." : "")}).");
+            sb.AppendLine("# By default they are copied exactly as SQLite stores them; say how they are stored to get typed columns:");
+            sb.AppendLine("# types:");
+            sb.AppendLine("#   dates: iso            # text (default) | iso | epoch_seconds | epoch_ms");
+            sb.AppendLine("#   json: jsonb           # text (default) | jsonb");
+            sb.AppendLine("#   booleans: boolean     # boolean (default) | integer");
+        }
         foreach (var c in cycles)
         {
             sb.AppendLine($"# foreign-key cycle: {c}");

@@ -16,6 +16,24 @@ public class StarterPlanTests
     }
 
     [Fact]
+    public void Write_DateJsonAndBooleanColumns_SuggestTypesAsAComment_AndUncommentedItParses()
+    {
+        var schema = Db(Table("events", [Col("id", pk: 1), Col("at", "DATETIME"), Col("meta", "JSON"), Col("done", "BOOLEAN"), Col("note", "TEXT")]));
+
+        var text = StarterPlan.Write(schema, "sqlite:./app.db", "sqlite:./app_v2.db", "starter");
+        var plan = WriteAndParse(schema);
+        var uncommented = text.Replace("# types:", "types:", StringComparison.Ordinal).Replace("#   dates:", "  dates:", StringComparison.Ordinal)
+            .Replace("#   json:", "  json:", StringComparison.Ordinal).Replace("#   booleans:", "  booleans:", StringComparison.Ordinal);
+        var (typed, errors) = PlanLoader.Parse(uncommented, Plans.File);
+
+        Assert.Contains("# 3 columns are declared as dates, JSON or booleans (events.at, events.meta, events.done).", text, StringComparison.Ordinal);
+        Assert.Single(plan.Entities);
+        Assert.True(errors.Count == 0, string.Join("\n", errors) + "\n---\n" + uncommented);
+        Assert.Equal(DatesOption.Iso, typed!.Types.Dates);
+        Assert.DoesNotContain("types:", StarterPlan.Write(Db(Table("plain", [Col("id", pk: 1), Col("v", "TEXT")])), "sqlite:./a.db", "sqlite:./b.db", "p"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_OddTableNames_ParsesBackToSameNames()
     {
         string[] names = ["order items", "it's \"quoted\"", "order", "true", "back\\slash", "NULL", "ends:", "x #y", "- dash"];
