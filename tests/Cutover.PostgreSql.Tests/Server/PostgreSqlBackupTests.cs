@@ -9,41 +9,21 @@ namespace Cutover.PostgreSql.Tests.Server;
 /// tables the run replaced come back with their rows, indexes, constraints, sequences and comments; the tables it created
 /// are dropped; everything else in the database is not touched.
 /// </summary>
-public sealed class PostgreSqlBackupTests : IAsyncLifetime, IDisposable
+public sealed class PostgreSqlBackupTests : StoreTestBase, IDisposable
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly TestDatabases _databases = new();
-    private readonly PostgreSqlStoreProvider _provider = new();
-    private readonly List<IAsyncDisposable> _stores = [];
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("cutover-pgbackup-");
-    private string _uri = "";
-
-    public async Task InitializeAsync() => _uri = await _databases.CreateAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var s in _stores)
-        {
-            await s.DisposeAsync();
-        }
-        await _databases.DisposeAsync();
-    }
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private async Task<IBackupCapable> TargetAsync()
-    {
-        var t = await _provider.OpenTargetAsync(_uri, ".", false, None);
-        _stores.Add(t);
-        return (IBackupCapable)t;
-    }
+    private async Task<IBackupCapable> BackupTargetAsync() => (IBackupCapable)await TargetAsync();
 
     private BackupRequest Request(IReadOnlyList<string> tables, IReadOnlyList<string> newTables) => new(_dir.FullName, "run-target", tables, newTables);
 
     /// <summary>Every row of <paramref name="sql"/>, each as its values joined with '|'.</summary>
     private async Task<List<string>> RowsAsync(string sql)
     {
-        await using var conn = await TestDatabases.OpenAsync(_uri);
+        await using var conn = await TestDatabases.OpenAsync(DatabaseUri);
         await using var cmd = new NpgsqlCommand(sql, conn);
         await using var r = await cmd.ExecuteReaderAsync();
         var rows = new List<string>();
@@ -81,8 +61,8 @@ public sealed class PostgreSqlBackupTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task BackupAsync_DumpsTheRequestedTablesOnly_NotTheUnrelatedOne()
     {
-        await TestDatabases.ExecAsync(_uri, Before);
-        var target = await TargetAsync();
+        await TestDatabases.ExecAsync(DatabaseUri, Before);
+        var target = await BackupTargetAsync();
 
         var backup = await target.BackupAsync(Request(["parent", "child"], ["made"]), None);
 
@@ -103,7 +83,7 @@ public sealed class PostgreSqlBackupTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task BackupAsync_NoneOfTheTablesExists_TakesNoFile()
     {
-        var target = await TargetAsync();
+        var target = await BackupTargetAsync();
 
         var backup = await target.BackupAsync(Request([], ["a", "b"]), None);
 
@@ -116,15 +96,15 @@ public sealed class PostgreSqlBackupTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task RestoreAsync_ReplacedTablesComeBackExactly_CreatedOnesDropped_UnrelatedUntouched()
     {
-        await TestDatabases.ExecAsync(_uri, Before);
+        await TestDatabases.ExecAsync(DatabaseUri, Before);
         var shape = await ShapeAsync();
         var parents = await RowsAsync("SELECT id, name, born FROM parent ORDER BY id");
         var children = await RowsAsync("SELECT id, parent_id, v FROM child ORDER BY id");
         var unrelatedOid = await RowsAsync("SELECT 'unrelated'::regclass::oid");
-        var target = await TargetAsync();
+        var target = await BackupTargetAsync();
         var backup = await target.BackupAsync(Request(["parent", "child"], ["made"]), None);
         // What a run under if_exists: replace does: new tables of its own, one new table pointing at a replaced one.
-        await TestDatabases.ExecAsync(_uri, """
+        await TestDatabases.ExecAsync(DatabaseUri, """
             DROP TABLE child; DROP TABLE parent;
             CREATE TABLE parent (id text PRIMARY KEY, name text);
             CREATE TABLE child (id text PRIMARY KEY, parent_id text REFERENCES parent (id));
@@ -143,17 +123,17 @@ public sealed class PostgreSqlBackupTests : IAsyncLifetime, IDisposable
         Assert.Equal(["3000"], await RowsAsync("SELECT count(*) FROM unrelated"));
         // The sequences carry on where they were, and the constraints hold.
         Assert.Equal(["31"], await RowsAsync("INSERT INTO parent (name) VALUES ('next') RETURNING id"));
-        var ex = await Assert.ThrowsAsync<PostgresException>(() => TestDatabases.ExecAsync(_uri, "INSERT INTO child (parent_id, v) VALUES (999, 'orphan')"));
+        var ex = await Assert.ThrowsAsync<PostgresException>(() => TestDatabases.ExecAsync(DatabaseUri, "INSERT INTO child (parent_id, v) VALUES (999, 'orphan')"));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, ex.SqlState);
     }
 
     [Fact]
     public async Task RestoreAsync_AnOutsideViewOnAReplacedTable_RollbackFailedAndNothingChanged()
     {
-        await TestDatabases.ExecAsync(_uri, Before);
-        var target = await TargetAsync();
+        await TestDatabases.ExecAsync(DatabaseUri, Before);
+        var target = await BackupTargetAsync();
         var backup = await target.BackupAsync(Request(["parent", "child"], ["made"]), None);
-        await TestDatabases.ExecAsync(_uri, "CREATE TABLE made (id int PRIMARY KEY); CREATE VIEW parent_names AS SELECT name FROM parent");
+        await TestDatabases.ExecAsync(DatabaseUri, "CREATE TABLE made (id int PRIMARY KEY); CREATE VIEW parent_names AS SELECT name FROM parent");
 
         var ex = await Assert.ThrowsAsync<CutoverException>(() => target.RestoreAsync(backup, None));
 
@@ -166,8 +146,8 @@ public sealed class PostgreSqlBackupTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task RestoreAsync_WithoutFile_DropsOnlyTheNewTables()
     {
-        await TestDatabases.ExecAsync(_uri, Before + "CREATE TABLE made (id int PRIMARY KEY);");
-        var target = await TargetAsync();
+        await TestDatabases.ExecAsync(DatabaseUri, Before + "CREATE TABLE made (id int PRIMARY KEY);");
+        var target = await BackupTargetAsync();
 
         await target.RestoreAsync(new BackupInfo("", "", 0, Existed: true) { Tables = ["parent"], NewTables = ["made"] }, None);
 
@@ -178,9 +158,8 @@ public sealed class PostgreSqlBackupTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task NoBackupReason_SourceSaysItIsOnlyRead_TargetIsBackedUp()
     {
-        var source = (IBackupCapable)await _provider.OpenSourceAsync(_uri, ".", None);
-        _stores.Add((IAsyncDisposable)source);
-        var target = await TargetAsync();
+        var source = (IBackupCapable)await SourceAsync();
+        var target = await BackupTargetAsync();
 
         Assert.Contains("only read", source.NoBackupReason, StringComparison.Ordinal);
         Assert.Null(target.NoBackupReason);

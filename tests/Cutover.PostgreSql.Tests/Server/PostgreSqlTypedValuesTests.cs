@@ -7,38 +7,8 @@ using Npgsql;
 namespace Cutover.PostgreSql.Tests.Server;
 
 /// <summary>Typed values against a real server: what PostgreSQL types hold them, how they are read, rowid tables.</summary>
-public sealed class PostgreSqlTypedValuesTests : IAsyncLifetime
+public sealed class PostgreSqlTypedValuesTests : StoreTestBase
 {
-    private readonly TestDatabases _databases = new();
-    private readonly PostgreSqlStoreProvider _provider = new();
-    private readonly List<IAsyncDisposable> _stores = [];
-    private string _uri = "";
-
-    public async Task InitializeAsync() => _uri = await _databases.CreateAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var s in _stores)
-        {
-            await s.DisposeAsync();
-        }
-        await _databases.DisposeAsync();
-    }
-
-    private async Task<ITargetStore> TargetAsync()
-    {
-        var t = await _provider.OpenTargetAsync(_uri, ".", false, CancellationToken.None);
-        _stores.Add(t);
-        return t;
-    }
-
-    private async Task<ISourceStore> SourceAsync()
-    {
-        var s = await _provider.OpenSourceAsync(_uri, ".", CancellationToken.None);
-        _stores.Add(s);
-        return s;
-    }
-
     private static TargetTable Table(string name, IReadOnlyList<string> key, params TargetColumn[] columns) =>
         new(name, columns, key, KeyIsRowid: key is ["rowid"], WithoutRowid: false, AutoIncrement: false, ForeignKeys: [], Indexes: []) { };
 
@@ -54,7 +24,7 @@ public sealed class PostgreSqlTypedValuesTests : IAsyncLifetime
 
     private async Task<List<string>> ColumnTypesAsync(string table)
     {
-        await using var conn = await TestDatabases.OpenAsync(_uri);
+        await using var conn = await TestDatabases.OpenAsync(DatabaseUri);
         await using var cmd = new NpgsqlCommand("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = @t::regclass AND attnum > 0 ORDER BY attnum", conn);
         cmd.Parameters.AddWithValue("t", table);
         var list = new List<string>();
@@ -107,7 +77,7 @@ public sealed class PostgreSqlTypedValuesTests : IAsyncLifetime
 
         Assert.Equal(2, result.Written);
         // PostgreSQL's own reading of what was stored: the instant in UTC, the date, jsonb's text (Cutover sends the JSON as read).
-        await using var conn = await TestDatabases.OpenAsync(_uri);
+        await using var conn = await TestDatabases.OpenAsync(DatabaseUri);
         await using var cmd = new NpgsqlCommand("SET TimeZone = 'UTC'; SELECT at::text || '|' || day::text || '|' || meta::text FROM ev WHERE id = 1", conn);
         Assert.Equal("2024-05-01 12:34:56.123456+00|2024-05-01|{\"a\": null, \"b\": [1, 2.50, 100]}", await cmd.ExecuteScalarAsync());
         Assert.Equal<object?>([1L, Iso("2024-05-01 12:34:56.123456Z"), new Date(8887), json], rows[0]);
@@ -117,8 +87,8 @@ public sealed class PostgreSqlTypedValuesTests : IAsyncLifetime
     [Fact]
     public async Task Read_PostgresTypes_AsCutoverValues_WhateverTheServersDateStyleAndZone()
     {
-        var db = _uri[(_uri.LastIndexOf('/') + 1)..];
-        await TestDatabases.ExecAsync(_uri,
+        var db = DatabaseUri[(DatabaseUri.LastIndexOf('/') + 1)..];
+        await TestDatabases.ExecAsync(DatabaseUri,
             $"ALTER DATABASE {db} SET TimeZone = 'Asia/Tokyo'",
             $"ALTER DATABASE {db} SET DateStyle = 'SQL, DMY'",
             $"ALTER DATABASE {db} SET IntervalStyle = 'iso_8601'",
@@ -156,7 +126,7 @@ public sealed class PostgreSqlTypedValuesTests : IAsyncLifetime
     [Fact]
     public async Task Inspect_PostgresColumns_HaveTheirKinds()
     {
-        await TestDatabases.ExecAsync(_uri, "CREATE DOMAIN money2 AS numeric(12,2)",
+        await TestDatabases.ExecAsync(DatabaseUri, "CREATE DOMAIN money2 AS numeric(12,2)",
             "CREATE TABLE t (a int2 PRIMARY KEY, b int4, c int8, d real, e float8, f text, g varchar(9), h char(2), i bytea, j boolean, k numeric, l timestamptz, m date, n jsonb, o json, p uuid, q timestamp, r money2, s int[])");
 
         var t = (await (await SourceAsync()).InspectAsync(CancellationToken.None)).FindTable("t")!;
