@@ -176,7 +176,11 @@ internal sealed partial class PostgreSqlStore
         cmd.Parameters.AddWithValue("t", table.Name);
         cmd.Parameters.AddWithValue("k", table.Key.ToArray());
         var keyed = (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-        _keyed[table.Name] = keyed;
+        // Only "keyed" is remembered: another job's connection may build the key at any time.
+        if (keyed)
+        {
+            _keyed[table.Name] = true;
+        }
         return keyed;
     }
 

@@ -22,6 +22,16 @@ public static partial class CopyParts
 
     public static string Name(string entity, int index, int count) => $"{entity}#range{index}/{count}";
 
+    /// <summary>
+    /// Status of a range row left by a split that was interrupted before it was recorded (the entity never said
+    /// <see cref="SplitStatus"/>, so none of its rows was copied): it is no longer one of the entity's ranges.
+    /// </summary>
+    public const string RetiredStatus = "retired";
+
+    /// <summary>The entity's current key ranges among <paramref name="rows"/>.</summary>
+    public static List<EntityProgress> RangesOf(IEnumerable<EntityProgress> rows, string entity) =>
+        rows.Where(r => IsRangeOf(r.Entity, entity) && r.Status != RetiredStatus).ToList();
+
     /// <summary>True when <paramref name="progressName"/> is one of <paramref name="entity"/>'s key ranges.</summary>
     public static bool IsRangeOf(string progressName, string entity) =>
         RangeName().Match(progressName) is { Success: true } m && m.Groups[1].Value == entity;
@@ -138,7 +148,7 @@ public static partial class CopyParts
                 result.Add(p);
                 continue;
             }
-            var mine = ranges.Where(r => IsRangeOf(r.Entity, p.Entity)).ToList();
+            var mine = RangesOf(ranges, p.Entity);
             result.Add(p with
             {
                 Read = mine.Sum(r => r.Read),

@@ -29,9 +29,15 @@ public static class CopyScheduler
             {
                 continue;
             }
-            IReadOnlyList<EntityProgress> ranges = p.Status == CopyParts.SplitStatus ? rows.Where(r => CopyParts.IsRangeOf(r.Entity, e.Name)).ToList() : [];
+            IReadOnlyList<EntityProgress> ranges = p.Status == CopyParts.SplitStatus ? CopyParts.RangesOf(rows, e.Name) : [];
             if (ranges.Count == 0 && p is { Read: 0, InFlight: 0, Checkpoint: null } && CopyParts.Count(p.Total, jobs, ctx.SplitRows) is > 1 and var count)
             {
+                // A split interrupted before it was recorded left range rows nothing was copied by; they must not be
+                // taken for this split's (another --jobs gives other names, which would otherwise linger beside them).
+                foreach (var stale in CopyParts.RangesOf(rows, e.Name))
+                {
+                    await state.SaveProgressAsync(stale with { Status = CopyParts.RetiredStatus }, ct).ConfigureAwait(false);
+                }
                 ranges = await CopyParts.SplitAsync(ctx, e, p, count, ct).ConfigureAwait(false);
                 if (ranges.Count > 0)
                 {
@@ -71,7 +77,7 @@ public static class CopyScheduler
         double copySeconds, CancellationToken ct)
     {
         var state = ctx.RequireState();
-        var ranges = (await state.ProgressAsync(runId, ct).ConfigureAwait(false)).Where(r => CopyParts.IsRangeOf(r.Entity, e.Name)).ToList();
+        var ranges = CopyParts.RangesOf(await state.ProgressAsync(runId, ct).ConfigureAwait(false), e.Name);
         if (ranges.Any(r => r.Status != "done"))
         {
             return;

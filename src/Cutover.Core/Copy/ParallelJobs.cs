@@ -43,8 +43,9 @@ public static class ParallelJobs
             }
             catch (Exception ex)
             {
-                // The first failure is the one to report; the jobs it stops fail with cancellations.
-                if (ex is not OperationCanceledException || ct.IsCancellationRequested)
+                // The first failure is the one to report; the jobs it stops fail with cancellations (a cancellation before
+                // anything was stopped, a driver's timeout say, is a failure of its own).
+                if (ex is not OperationCanceledException || ct.IsCancellationRequested || !stop.IsCancellationRequested)
                 {
                     Interlocked.CompareExchange(ref first, ex, null);
                 }

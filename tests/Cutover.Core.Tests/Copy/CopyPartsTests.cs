@@ -62,4 +62,24 @@ public sealed class CopyPartsTests
         Assert.Equal(500L, view.Read);
         Assert.Equal("done", view.Status);
     }
+
+    [Fact]
+    public void RangesOf_LeavesOutRetiredRowsOfAnInterruptedSplit_AndRollupIgnoresThem()
+    {
+        EntityProgress Row(string name, long read, string status) => new("r", name, 100, read, read, 0, null, 0, status, 1);
+        var rows = new[]
+        {
+            Row("events", 0, CopyParts.SplitStatus),
+            Row("events#range1/8", 0, CopyParts.RetiredStatus),
+            Row("events#range2/8", 0, CopyParts.RetiredStatus),
+            Row("events#range1/2", 40, "copying"),
+            Row("events#range2/2", 50, "done"),
+        };
+
+        var ranges = CopyParts.RangesOf(rows, "events");
+        var view = Assert.Single(CopyParts.Rollup(rows));
+
+        Assert.Equal(["events#range1/2", "events#range2/2"], ranges.Select(r => r.Entity));
+        Assert.Equal((90L, "copying"), (view.Read, view.Status));
+    }
 }
