@@ -37,6 +37,17 @@ public static class Db
     public static long Count(string path, string table) => (long)Scalar(path, $"SELECT COUNT(*) FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"")!;
 
     /// <summary>Every row as text of (typeof, hex) per column, in the given order: an exact, storage-class-aware fingerprint.</summary>
+    /// <summary>One value as the row fingerprints write it: kind and exact value (a double by its bits), for SQLite and PostgreSQL alike.</summary>
+    public static string Cell(object value) => value switch
+    {
+        byte[] b => "x" + Convert.ToHexString(b),
+        double d => "r" + BitConverter.DoubleToInt64Bits(d),
+        long l => "i" + l,
+        int n => "i" + n,
+        short n => "i" + n,
+        var v => "t" + v,
+    };
+
     public static List<string> Rows(string path, string sql)
     {
         using var c = Open(path, readOnly: true);
@@ -49,13 +60,7 @@ public static class Db
             var cells = new string[r.FieldCount];
             for (var i = 0; i < r.FieldCount; i++)
             {
-                cells[i] = r.IsDBNull(i) ? "NULL" : r.GetValue(i) switch
-                {
-                    byte[] b => "x" + Convert.ToHexString(b),
-                    double d => "r" + BitConverter.DoubleToInt64Bits(d),
-                    long l => "i" + l,
-                    var v => "t" + v,
-                };
+                cells[i] = r.IsDBNull(i) ? "NULL" : Cell(r.GetValue(i));
             }
             rows.Add(string.Join("|", cells));
         }

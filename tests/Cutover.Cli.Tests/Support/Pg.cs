@@ -121,15 +121,7 @@ public sealed class Pg : IDisposable
             var cells = new string[r.FieldCount];
             for (var i = 0; i < r.FieldCount; i++)
             {
-                cells[i] = r.IsDBNull(i) ? "NULL" : r.GetValue(i) switch
-                {
-                    byte[] b => "x" + Convert.ToHexString(b),
-                    double d => "r" + BitConverter.DoubleToInt64Bits(d),
-                    long l => "i" + l,
-                    int n => "i" + n,
-                    short n => "i" + n,
-                    var v => "t" + v,
-                };
+                cells[i] = r.IsDBNull(i) ? "NULL" : Db.Cell(r.GetValue(i));
             }
             rows.Add(string.Join("|", cells));
         }
