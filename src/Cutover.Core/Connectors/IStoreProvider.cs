@@ -14,4 +14,11 @@ public interface IStoreProvider
 
     /// <summary>Opens a target. With <paramref name="readOnly"/> nothing is created or written (dry runs, verify).</summary>
     Task<ITargetStore> OpenTargetAsync(string uri, string baseDirectory, bool readOnly, CancellationToken ct);
+
+    /// <summary>
+    /// Opens change capture and the write freeze on the store at <paramref name="uri"/> (nothing is installed until asked).
+    /// <paramref name="planName"/> names what a capture needs server-wide (a replication slot, a publication).
+    /// </summary>
+    Task<Capture.IChangeCapture> OpenCaptureAsync(string uri, string baseDirectory, Capture.CaptureMode mode, string planName, CancellationToken ct) =>
+        throw new Errors.CutoverException(Errors.ErrorCodes.CaptureUnsupported, $"{Redact(uri)}: capture '{mode.ToString().ToLowerInvariant()}' is not supported by this store");
 }

@@ -56,4 +56,13 @@ public interface ITargetStore : ISourceStore
     /// left as it is.
     /// </summary>
     object?[] AsStored(TargetTable table, object?[] row) => row;
+
+    /// <summary>
+    /// Applies captured changes in ONE transaction: first the upserts of each entry in the order given (parents before
+    /// children), then the deletes of each entry in reverse order (children before parents). Idempotent: applying the same
+    /// changes twice leaves the same rows. These writes pass Cutover's write freeze and are not captured by Cutover's own
+    /// triggers on this store (docs/capture.md), so changes applied in one direction never echo back.
+    /// </summary>
+    Task ApplyAsync(IReadOnlyList<TableChanges> changes, CancellationToken ct) =>
+        throw new Errors.CutoverException(Errors.ErrorCodes.CaptureUnsupported, $"{Display}: this store cannot apply captured changes");
 }

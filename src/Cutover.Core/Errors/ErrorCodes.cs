@@ -37,6 +37,14 @@ public static class ErrorCodes
     public const string BackupNotTaken = "BACKUP_NOT_TAKEN";
     public const string RollbackFailed = "ROLLBACK_FAILED";
     public const string IdNotMapped = "ID_NOT_MAPPED";
+    public const string CaptureUnsupported = "CAPTURE_UNSUPPORTED";
+    public const string CaptureNotInstalled = "CAPTURE_NOT_INSTALLED";
+    public const string CaptureConflict = "CAPTURE_CONFLICT";
+    public const string SyncNotReady = "SYNC_NOT_READY";
+    public const string WritesFrozen = "WRITES_FROZEN";
+    public const string LagTooHigh = "LAG_TOO_HIGH";
+    public const string CutoverFailed = "CUTOVER_FAILED";
+    public const string WrongAuthority = "WRONG_AUTHORITY";
     public const string Interrupted = "INTERRUPTED";
     public const string Internal = "INTERNAL_ERROR";
 }

@@ -15,6 +15,9 @@ public static class ExitCodes
     public const int BackupFailed = 9;
     public const int Unreachable = 10;
     public const int NotFound = 11;
+
+    /// <summary>A sync or cut-over step was refused or failed (lag too high, writes frozen, wrong authority); the source stays authoritative.</summary>
+    public const int CutoverRefused = 12;
     public const int Interrupted = 130;
 
     /// <summary>Maps an error code to its exit code.</summary>
@@ -32,7 +35,10 @@ public static class ExitCodes
         ErrorCodes.CheckFailed or ErrorCodes.CheckError => CheckFailed,
         ErrorCodes.RunLocked => Locked,
         ErrorCodes.BackupMissing or ErrorCodes.BackupCorrupt or ErrorCodes.BackupNotTaken or ErrorCodes.RollbackFailed => BackupFailed,
-        ErrorCodes.NoRun or ErrorCodes.IdNotMapped => NotFound,
+        ErrorCodes.NoRun or ErrorCodes.IdNotMapped or ErrorCodes.CaptureNotInstalled => NotFound,
+        ErrorCodes.CaptureUnsupported => PlanInvalid,
+        ErrorCodes.CaptureConflict => PreflightFailed,
+        ErrorCodes.SyncNotReady or ErrorCodes.WritesFrozen or ErrorCodes.LagTooHigh or ErrorCodes.CutoverFailed or ErrorCodes.WrongAuthority => CutoverRefused,
         ErrorCodes.Interrupted => Interrupted,
         _ => InternalError,
     };
