@@ -18,6 +18,11 @@ internal static class CliApp
         RollbackCommand.Build(),
         RetryCommand.Build(),
         IdMapCommand.Build(),
+        SyncCommand.Build(),
+        CutoverCommand.Build(),
+        CompleteCommand.Build(),
+        PauseCommand.Build(pause: true),
+        PauseCommand.Build(pause: false),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -52,6 +52,7 @@ internal static class StatusCommand
         {
             idMaps[e.Name] = await state.CountIdsAsync(e.Name, ct).ConfigureAwait(false);
         }
+        var live = await LiveStatus.ReadAsync(plan, state, ct).ConfigureAwait(false);
         var elapsed = run.ActiveSeconds;
         var statusWord = RunStatusText.ToText(run.Status);
         if (run.Status == RunStatus.Running && !await CliRuntime.IsPlanHeldAsync(plan, state, ct).ConfigureAwait(false))
@@ -75,6 +76,12 @@ internal static class StatusCommand
                 elapsed_seconds = Math.Round(elapsed, 3),
                 rows_per_second = Math.Round(Reports.Rate(written, copySeconds)),
                 authority,
+                maintenance = live.Maintenance,
+                paused = live.Paused,
+                handover = live.Handover,
+                lag = live.Capture is null ? null : new { pending = live.Pending, oldest_age_ms = live.OldestAgeMs, direction = live.DirectionName },
+                capture = live.Capture,
+                sync = live.Sync,
                 error = run.ErrorCode is null ? null : new { code = run.ErrorCode, message = run.ErrorMessage },
                 entities = progress.Select(p => new
                 {
@@ -97,6 +104,10 @@ internal static class StatusCommand
         }
         AnsiConsole.MarkupLineInterpolated($"plan [bold]{plan.Name}[/], run {run.Id}: [bold]{statusWord}[/], phase {run.Phase}{(statusWord == "interrupted" ? " (resume with: cutover migrate)" : "")}");
         AnsiConsole.MarkupLineInterpolated($"started {Reports.Timestamp(run.StartedAt)}, active {elapsed:F1}s, {written} rows written at {Reports.Rate(written, copySeconds):F0} rows/s; authority: {authority}");
+        foreach (var line in live.Lines())
+        {
+            AnsiConsole.MarkupLineInterpolated($"{line}");
+        }
         if (run.ErrorCode is not null)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]last error {run.ErrorCode}[/]: {run.ErrorMessage}");

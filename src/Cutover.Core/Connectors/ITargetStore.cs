@@ -57,6 +57,9 @@ public interface ITargetStore : ISourceStore
     /// </summary>
     object?[] AsStored(TargetTable table, object?[] row) => row;
 
+    /// <summary>How far the store's replicas are behind it, when it has replicas and can tell (throttle.max_lag); null otherwise.</summary>
+    Task<TimeSpan?> ReplicaLagAsync(CancellationToken ct) => Task.FromResult<TimeSpan?>(null);
+
     /// <summary>
     /// Applies captured changes in ONE transaction: first the upserts of each entry in the order given (parents before
     /// children), then the deletes of each entry in reverse order (children before parents). Idempotent: applying the same

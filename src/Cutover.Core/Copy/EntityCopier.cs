@@ -38,7 +38,16 @@ public static class EntityCopier
         // Rows recorded as failed by an earlier attempt: when one lands now (the data or the plan was fixed), its record is closed.
         var open = (await state.FailuresAsync(e.Name, unresolvedOnly: true, ct).ConfigureAwait(false)).ToDictionary(f => f.Key);
         var resilience = CopyResilience.Create(ctx.Time, ctx.Observer, ctx.Logger, ctx.Retry);
-        var reader = Task.Run(() => ReadAsync(ctx, e, transformer, after, until, resilience, channel.Writer, linked.Token), linked.Token);
+        var throttle = new Throttling.Throttler(ctx, $"copy {progress.Entity}");
+        // A live source (capture on) can gain rows between the checkpoint and the batch that was in flight, so the rows to replay
+        // are found by key (up to the in-flight batch's last key, recorded before it was written), not by count.
+        var replayUntil = toUpsert > 0 && ctx.Plan.Capture != Capture.CaptureMode.None
+            && await state.GetValueAsync(InFlightKey(progress.Entity), ct).ConfigureAwait(false) is { } inflight ? KeyCodec.Decode(inflight) : null;
+        if (replayUntil is not null)
+        {
+            toUpsert = 0;
+        }
+        var reader = Task.Run(() => ReadAsync(ctx, e, transformer, after, until, replayUntil, resilience, channel.Writer, linked.Token), linked.Token);
         var clock = Stopwatch.StartNew();
         var baseSeconds = progress.Seconds;
         ctx.Observer.EntityStarted(progress.Entity, progress.Total, progress.Read);
@@ -47,8 +56,9 @@ public static class EntityCopier
         {
             await foreach (var batch in channel.Reader.ReadAllAsync(linked.Token).ConfigureAwait(false))
             {
-                var mode = toUpsert > 0 ? WriteMode.Upsert : WriteMode.Insert;
+                var mode = toUpsert > 0 || batch.Replay ? WriteMode.Upsert : WriteMode.Insert;
                 toUpsert = Math.Max(0, toUpsert - batch.Rows.Length);
+                await throttle.BeforeBatchAsync(ct).ConfigureAwait(false);
                 var started = Stopwatch.GetTimestamp();
                 var before = progress;
                 progress = await WriteBatchAsync(ctx, e, resilience, batch, mode, progress, open, baseSeconds + clock.Elapsed.TotalSeconds, ct).ConfigureAwait(false);
@@ -58,6 +68,7 @@ public static class EntityCopier
                 CutoverMetrics.RowsWritten.Add(progress.Written - before.Written, tag);
                 CutoverMetrics.RowsRejected.Add(progress.Rejected - before.Rejected, tag);
                 ctx.Observer.Progress(progress.Entity, progress.Read);
+                await throttle.AfterBatchAsync(batch.Rows.Length, Stopwatch.GetElapsedTime(started), ct).ConfigureAwait(false);
             }
             await reader.ConfigureAwait(false);
         }
@@ -83,32 +94,18 @@ public static class EntityCopier
         return progress;
     }
 
-    private static async Task ReadAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, object?[]? after, object?[]? until,
+    private static async Task ReadAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, object?[]? after, object?[]? until, object?[]? replayUntil,
         Polly.ResiliencePipeline resilience, ChannelWriter<CopyBatch> writer, CancellationToken ct)
     {
         Exception? error = null;
         try
         {
-            var rows = new List<object?[]>(ctx.Plan.BatchSize);
-            // Keyset reads restart cleanly: a retry reads again after the last row this reader got, so no row is read twice.
-            var last = after;
-            await resilience.ExecuteAsync(async t =>
+            if (replayUntil is not null)
             {
-                await foreach (var row in ctx.Source.ReadAsync(e.SourceRead(last) with { Until = until }, t).ConfigureAwait(false))
-                {
-                    rows.Add(row);
-                    last = e.KeyOf(row);
-                    if (rows.Count == ctx.Plan.BatchSize)
-                    {
-                        await writer.WriteAsync(new CopyBatch(await transformer.TransformAsync(rows, t).ConfigureAwait(false), e.KeyOf(rows[^1])), t).ConfigureAwait(false);
-                        rows = new List<object?[]>(ctx.Plan.BatchSize);
-                    }
-                }
-            }, ct).ConfigureAwait(false);
-            if (rows.Count > 0)
-            {
-                await writer.WriteAsync(new CopyBatch(await transformer.TransformAsync(rows, ct).ConfigureAwait(false), e.KeyOf(rows[^1])), ct).ConfigureAwait(false);
+                await ReadSegmentAsync(ctx, e, transformer, after, replayUntil, replay: true, resilience, writer, ct).ConfigureAwait(false);
+                after = replayUntil;
             }
+            await ReadSegmentAsync(ctx, e, transformer, after, until, replay: false, resilience, writer, ct).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -120,6 +117,35 @@ public static class EntityCopier
             writer.TryComplete(error);
         }
     }
+
+    /// <summary>Reads the rows after <paramref name="after"/> up to <paramref name="until"/> (inclusive; null: to the end) into batches.</summary>
+    private static async Task ReadSegmentAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, object?[]? after, object?[]? until, bool replay,
+        Polly.ResiliencePipeline resilience, ChannelWriter<CopyBatch> writer, CancellationToken ct)
+    {
+        var rows = new List<object?[]>(ctx.Plan.BatchSize);
+        // Keyset reads restart cleanly: a retry reads again after the last row this reader got, so no row is read twice.
+        var last = after;
+        await resilience.ExecuteAsync(async t =>
+        {
+            await foreach (var row in ctx.Source.ReadAsync(e.SourceRead(last) with { Until = until }, t).ConfigureAwait(false))
+            {
+                rows.Add(row);
+                last = e.KeyOf(row);
+                if (rows.Count == ctx.Plan.BatchSize)
+                {
+                    await writer.WriteAsync(new CopyBatch(await transformer.TransformAsync(rows, t).ConfigureAwait(false), e.KeyOf(rows[^1]), replay), t).ConfigureAwait(false);
+                    rows = new List<object?[]>(ctx.Plan.BatchSize);
+                }
+            }
+        }, ct).ConfigureAwait(false);
+        if (rows.Count > 0)
+        {
+            await writer.WriteAsync(new CopyBatch(await transformer.TransformAsync(rows, ct).ConfigureAwait(false), e.KeyOf(rows[^1]), replay), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The state key holding the last key of the batch in flight for an entity (or key range), when the source is live.</summary>
+    private static string InFlightKey(string entity) => "inflight:" + entity;
 
     private static async Task<EntityProgress> WriteBatchAsync(MigrationContext ctx, BoundEntity e, Polly.ResiliencePipeline resilience, CopyBatch batch, WriteMode mode,
         EntityProgress progress, Dictionary<string, FailureRecord> open, double seconds, CancellationToken ct)
@@ -152,6 +178,10 @@ public static class EntityCopier
         }
         // Mark the batch as in flight first: if we die after the target commit but before the checkpoint,
         // the resume knows these rows may be there and upserts them.
+        if (ctx.Plan.Capture != Capture.CaptureMode.None)
+        {
+            await state.SetValueAsync(InFlightKey(progress.Entity), KeyCodec.Encode(batch.LastKey), ct).ConfigureAwait(false);
+        }
         await state.SaveProgressAsync(progress with { InFlight = progress.InFlight + batch.Rows.Length }, ct).ConfigureAwait(false);
         var result = await CopyResilience.WriteAsync(resilience, ctx.Target, e.Target, good, mode, stop, ct).ConfigureAwait(false);
         foreach (var f in result.Failures)

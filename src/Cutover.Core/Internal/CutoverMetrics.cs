@@ -19,4 +19,23 @@ internal static class CutoverMetrics
     public static readonly Counter<long> RowsRejected = Meter.CreateCounter<long>("cutover.rows.rejected", "{row}", "Rows refused and recorded as failures");
 
     public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("cutover.batch.duration", "ms", "Time to write one batch and checkpoint it");
+
+    public static readonly Counter<long> ChangesApplied = Meter.CreateCounter<long>("cutover.sync.changes", "{change}", "Captured changes applied by sync (tag: direction)");
+
+    public static readonly Histogram<double> SyncLag = Meter.CreateHistogram<double>("cutover.sync.lag", "ms", "Time from the source recording a change to sync committing it on the other store (tag: direction)");
+
+    private static long _pending;
+    private static double _oldestAgeMs;
+
+    /// <summary>Changes waiting to be applied, as sync last saw them.</summary>
+    public static readonly ObservableGauge<long> SyncPending = Meter.CreateObservableGauge("cutover.sync.pending", () => Interlocked.Read(ref _pending), "{change}", "Captured changes not applied yet");
+
+    /// <summary>Age of the oldest change waiting, as sync last saw it.</summary>
+    public static readonly ObservableGauge<double> SyncOldestAge = Meter.CreateObservableGauge("cutover.sync.oldest_age", () => Volatile.Read(ref _oldestAgeMs), "ms", "Age of the oldest captured change not applied yet");
+
+    public static void SetBacklog(long pending, double oldestAgeMs)
+    {
+        Interlocked.Exchange(ref _pending, pending);
+        Volatile.Write(ref _oldestAgeMs, oldestAgeMs);
+    }
 }

@@ -120,6 +120,18 @@ public static class Migrator
         result = result with { Preflight = findings };
         PreflightInspector.ThrowIfFailed(findings);
 
+        if (ctx.Plan.Capture != Capture.CaptureMode.None)
+        {
+            // Before the first row is read, so every write from here on is either in the copy or in the changelog (or both: applying is idempotent).
+            run = await EnterAsync(ctx, run, Phases.Capture, $"recording writes on the source ({ctx.Plan.Capture.ToString().ToLowerInvariant()})", ct).ConfigureAwait(false);
+            await retry.ExecuteAsync(async t =>
+            {
+                await using var path = await Sync.SyncPath.OpenCaptureAsync(ctx, Sync.SyncDirection.Forward, t).ConfigureAwait(false);
+                await path.StartAsync(ctx.Entities.Select(e => new Capture.CaptureTable(e.Source.Name, e.SourceColumns, e.SourceKey, e.KeyIsRowid)).ToList(), t).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+            await state.SetValueAsync(ControlKeys.Authority, "source", ct).ConfigureAwait(false);
+        }
+
         run = await EnterAsync(ctx, run, Phases.Backup, BackupManager.PhaseDetail(ctx.Plan.Backup), ct).ConfigureAwait(false);
         result = result with { Backups = await retry.ExecuteAsync(async t => await BackupManager.TakeAsync(ctx, runId, t).ConfigureAwait(false), ct).ConfigureAwait(false) };
 
@@ -156,7 +168,12 @@ public static class Migrator
         run = await EnterAsync(ctx, run, Phases.Indexes, "building keys, indexes and foreign keys" + (jobs > 1 ? $", {jobs} jobs" : ""), ct).ConfigureAwait(false);
         await IndexesAsync(ctx, jobs, ct).ConfigureAwait(false);
 
-        if (ctx.Plan.Verify == VerifyMode.None)
+        if (ctx.Plan.Capture != Capture.CaptureMode.None && ctx.Plan.Verify != VerifyMode.None)
+        {
+            // The source keeps changing, so the target matches it only once sync has caught up with writes frozen: cutover verifies then.
+            ctx.Observer.Info($"verification deferred: the source is live (capture: {ctx.Plan.Capture.ToString().ToLowerInvariant()}); 'cutover sync' catches the target up and 'cutover cutover' verifies with writes frozen");
+        }
+        else if (ctx.Plan.Verify == VerifyMode.None)
         {
             ctx.Observer.Info($"verification skipped (verify: none in the plan); check the copy with: cutover verify {ctx.Plan.FilePath}");
         }

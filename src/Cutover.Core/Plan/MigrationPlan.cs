@@ -23,6 +23,15 @@ public sealed record MigrationPlan
     /// <summary>The <c>types:</c> block: how dates, JSON and booleans stored in SQLite are read.</summary>
     public TypesPlan Types { get; init; } = TypesPlan.Default;
     public IReadOnlyList<CheckPlan> Checks { get; init; } = [];
+
+    /// <summary>How writes on the source are captured during the copy (<c>capture:</c>); <see cref="Capture.CaptureMode.None"/> for offline migrations.</summary>
+    public Capture.CaptureMode Capture { get; init; } = global::Cutover.Capture.CaptureMode.None;
+
+    /// <summary>The <c>cutover:</c> block: lag limits and the check made while writes are frozen.</summary>
+    public CutoverOptions Cutover { get; init; } = CutoverOptions.Default;
+
+    /// <summary>The <c>throttle:</c> block: how copy and sync slow down for a busy target.</summary>
+    public ThrottleOptions Throttle { get; init; } = ThrottleOptions.None;
     public PlanLocation SourceAt { get; init; }
     public PlanLocation TargetAt { get; init; }
 

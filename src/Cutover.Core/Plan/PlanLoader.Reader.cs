@@ -91,6 +91,36 @@ public static partial class PlanLoader
             return n;
         }
 
+        /// <summary>The mapping under <paramref name="key"/>, or null when absent (an error when it is there but not a mapping).</summary>
+        public YamlMappingNode? Mapping(YamlMappingNode map, string key, string fix)
+        {
+            var node = Child(map, key);
+            if (node is YamlMappingNode m)
+            {
+                return m;
+            }
+            if (node is not null && !IsNull(node))
+            {
+                Error(Loc(node), $"'{key}' must be a mapping", fix);
+            }
+            return null;
+        }
+
+        public TimeSpan? OptionalDuration(YamlMappingNode map, string key, TimeSpan? fallback)
+        {
+            var v = OptionalString(map, key);
+            if (v is null)
+            {
+                return fallback;
+            }
+            if (!DurationText.TryParse(v, out var d))
+            {
+                Error(Loc(Child(map, key)!), $"'{key}' must be a duration such as 250ms, 5s, 2m or 1h, not '{v}'", $"for example {key}: 5s");
+                return fallback;
+            }
+            return d;
+        }
+
         public T OptionalEnum<T>(YamlMappingNode map, string key, T fallback)
             where T : struct, Enum
         {

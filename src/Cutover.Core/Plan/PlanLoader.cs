@@ -14,7 +14,9 @@ namespace Cutover.Plan;
 /// </summary>
 public static partial class PlanLoader
 {
-    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "verify", "types", "entities", "checks"];
+    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "verify", "types", "entities", "checks", "capture", "cutover", "throttle"];
+    private static readonly string[] CutoverKeys = ["max_lag", "max_pending", "verify", "drain_timeout"];
+    private static readonly string[] ThrottleKeys = ["max_target_latency", "max_lag", "rows_per_second"];
     private static readonly string[] EntityKeys = ["table", "to", "key", "rekey", "references", "columns"];
     private static readonly string[] ColumnKeys = ["rename", "type", "drop", "default", "invalid_utf8", "dates", "json", "booleans"];
     private static readonly string[] TypesKeys = ["dates", "json", "booleans"];
@@ -96,6 +98,26 @@ public static partial class PlanLoader
         {
             r.Error(r.Loc(notMap), "types must be a mapping", "write types: { dates: iso, json: jsonb, booleans: boolean }");
         }
+        var capture = r.OptionalEnum(root, "capture", Capture.CaptureMode.None);
+        var cutover = CutoverOptions.Default;
+        if (r.Mapping(root, "cutover", "write cutover: { max_lag: 5s, max_pending: 10000, verify: counts, drain_timeout: 30s }") is { } cutNode)
+        {
+            r.CheckKeys(cutNode, CutoverKeys, "cutover");
+            cutover = new CutoverOptions(
+                r.OptionalDuration(cutNode, "max_lag", cutover.MaxLag) ?? cutover.MaxLag,
+                r.OptionalInt(cutNode, "max_pending", (int)cutover.MaxPending, 0, int.MaxValue),
+                r.OptionalEnum(cutNode, "verify", cutover.Verify),
+                r.OptionalDuration(cutNode, "drain_timeout", cutover.DrainTimeout) ?? cutover.DrainTimeout);
+        }
+        var throttle = ThrottleOptions.None;
+        if (r.Mapping(root, "throttle", "write throttle: { max_target_latency: 250ms, max_lag: 2s, rows_per_second: 20000 }") is { } thrNode)
+        {
+            r.CheckKeys(thrNode, ThrottleKeys, "throttle");
+            throttle = new ThrottleOptions(
+                r.OptionalDuration(thrNode, "max_target_latency", null),
+                r.OptionalDuration(thrNode, "max_lag", null),
+                r.OptionalInt(thrNode, "rows_per_second", 0, 0, 100_000_000));
+        }
 
         var entities = new List<EntityPlan>();
         if (r.Child(root, "entities") is { } entNode)
@@ -160,6 +182,9 @@ public static partial class PlanLoader
             Types = types,
             Entities = entities,
             Checks = checks,
+            Capture = capture,
+            Cutover = cutover,
+            Throttle = throttle,
             SourceAt = r.At(root, "source"),
             TargetAt = r.At(root, "target"),
             StateAt = state is null ? default : r.At(root, "state"),

@@ -10,4 +10,13 @@ public static class ControlKeys
     public const string Maintenance = "maintenance";
     public const string Stage = "stage";
     public const string SourceModified = "source_modified";
+
+    /// <summary><c>true</c> while an operator has paused the copy and sync (<c>cutover pause</c>).</summary>
+    public const string Paused = "paused";
+
+    /// <summary>The step a cut-over or rollback is at while it runs (freeze, drain, verify, flip, unfreeze); absent otherwise.</summary>
+    public const string Handover = "handover";
+
+    /// <summary>Sync progress per direction (<c>sync.forward</c>, <c>sync.reverse</c>): a <see cref="Sync.SyncProgress"/> as JSON.</summary>
+    public static string Sync(Sync.SyncDirection direction) => $"sync.{direction.ToString().ToLowerInvariant()}";
 }

@@ -4,6 +4,7 @@ namespace Cutover.State;
 public static class Phases
 {
     public const string Preflight = "preflight";
+    public const string Capture = "capture";
     public const string Backup = "backup";
     public const string Schema = "schema";
     public const string IdMap = "idmap";

@@ -18,10 +18,16 @@ public sealed class PlanLock : IDisposable
     }
 
     /// <summary>Takes the lock or throws <see cref="ErrorCodes.RunLocked"/> naming the holder.</summary>
-    public static PlanLock Acquire(string stateDirectory, string planName)
+    public static PlanLock Acquire(string stateDirectory, string planName) => Acquire(stateDirectory, planName, "lock", "plan '" + planName + "' is already being run");
+
+    /// <summary>
+    /// Takes the lock file <paramref name="file"/> in <paramref name="stateDirectory"/>; RUN_LOCKED (starting with <paramref name="what"/>)
+    /// when another process holds it. <c>sync.lock</c> keeps one sync applying changes at a time.
+    /// </summary>
+    public static PlanLock Acquire(string stateDirectory, string planName, string file, string what)
     {
         Directory.CreateDirectory(stateDirectory);
-        var path = Path.Combine(stateDirectory, "lock");
+        var path = Path.Combine(stateDirectory, file);
         // The locked file cannot be opened by anyone else, not even to read it (FileShare.None is flock on Unix,
         // a sharing violation on Windows), so who holds it is also written beside it.
         var holderPath = path + ".holder";
@@ -54,7 +60,7 @@ public sealed class PlanLock : IDisposable
                 holder = "another process";
             }
             throw new CutoverException(ErrorCodes.RunLocked,
-                $"plan '{planName}' is already being run ({(holder.Length > 0 ? holder : "another process")}); wait for it to finish or stop it, then try again");
+                $"{what} ({(holder.Length > 0 ? holder : "another process")}); wait for it to finish or stop it, then try again");
         }
     }
 
@@ -62,9 +68,26 @@ public sealed class PlanLock : IDisposable
     /// True when a live process holds the plan's lock. Looks without taking it for longer than an open and a
     /// close, and writes nothing (status uses this to tell a running migration from a killed one).
     /// </summary>
-    public static bool IsHeld(string stateDirectory)
+    /// <summary>Takes the lock, waiting up to <paramref name="wait"/> for its holder to let go.</summary>
+    public static async Task<PlanLock> WaitAsync(string stateDirectory, string planName, string file, string what, TimeSpan wait, TimeProvider time, CancellationToken ct)
     {
-        var path = Path.Combine(stateDirectory, "lock");
+        var until = time.GetUtcNow() + wait;
+        while (true)
+        {
+            try
+            {
+                return Acquire(stateDirectory, planName, file, what);
+            }
+            catch (CutoverException ex) when (ex.Code == ErrorCodes.RunLocked && time.GetUtcNow() < until)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public static bool IsHeld(string stateDirectory, string file = "lock")
+    {
+        var path = Path.Combine(stateDirectory, file);
         if (!File.Exists(path))
         {
             return false;
