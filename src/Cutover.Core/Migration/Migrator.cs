@@ -168,6 +168,10 @@ public static class Migrator
         run = await EnterAsync(ctx, run, Phases.Indexes, "building keys, indexes and foreign keys" + (jobs > 1 ? $", {jobs} jobs" : ""), ct).ConfigureAwait(false);
         await IndexesAsync(ctx, jobs, ct).ConfigureAwait(false);
 
+        if (ctx.Plan.Capture != Capture.CaptureMode.None)
+        {
+            await retry.ExecuteAsync(async t => await GuardTargetAsync(ctx, t).ConfigureAwait(false), ct).ConfigureAwait(false);
+        }
         if (ctx.Plan.Capture != Capture.CaptureMode.None && ctx.Plan.Verify != VerifyMode.None)
         {
             // The source keeps changing, so the target matches it only once sync has caught up with writes frozen: cutover verifies then.
@@ -199,6 +203,30 @@ public static class Migrator
             result = result with { Checks = await retry.ExecuteAsync(async t => await CheckRunner.RunAsync(ctx, t).ConfigureAwait(false), ct).ConfigureAwait(false) };
         }
         return result;
+    }
+
+    /// <summary>
+    /// With capture on, the target refuses application writes from the end of the copy until a cut-over makes it
+    /// authoritative, so at no moment do two stores take writes. (Sync's own writes pass.) A plan whose writes cannot flow
+    /// back (re-keyed entities) leaves the target unguarded and says so; it cannot cut over with reverse capture anyway.
+    /// </summary>
+    private static async Task GuardTargetAsync(MigrationContext ctx, CancellationToken ct)
+    {
+        Sync.SyncPath back;
+        try
+        {
+            back = await Sync.SyncPath.OpenAsync(ctx, Sync.SyncDirection.Reverse, ct).ConfigureAwait(false);
+        }
+        catch (CutoverException ex) when (ex.Code == ErrorCodes.CaptureUnsupported)
+        {
+            ctx.Observer.Warn($"the target is not guarded against writes: {ex.Message}");
+            return;
+        }
+        await using (back)
+        {
+            await back.Capture.InstallGuardAsync(back.Tables, ct).ConfigureAwait(false);
+            await back.Capture.SetFrozenAsync(true, $"WRITES_FROZEN: plan {ctx.Plan.Name}: the source is authoritative; write there (see: cutover status)", ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
