@@ -19,6 +19,9 @@ public static class SyncRunner
     /// <summary>How long a following sync sleeps when nothing is pending (keeps lag well under 100 ms without spinning).</summary>
     public static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>How often a following sync reports the lag of the changes it applied since its last report.</summary>
+    public static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Applies changes until none are pending; with <paramref name="follow"/>, keeps applying until cancelled (then returns
     /// normally). <paramref name="deadline"/> bounds a drain: passing it with changes still pending throws LAG_TOO_HIGH.
@@ -30,7 +33,9 @@ public static class SyncRunner
         var applier = new ChangeApplier(ctx, path, run.Id);
         var throttle = new Throttler(ctx, $"sync {path.Direction.ToString().ToLowerInvariant()}");
         var lag = new LagStats();
+        var window = new LagStats();
         var clock = Stopwatch.StartNew();
+        var windowStart = clock.Elapsed;
         var tag = new KeyValuePair<string, object?>("direction", path.Direction.ToString().ToLowerInvariant());
         long changes = 0, transactions = 0, rejected = 0;
         var batches = 0;
@@ -85,6 +90,7 @@ public static class SyncRunner
             {
                 var ms = (now - c.At).TotalMilliseconds;
                 lag.Add(ms);
+                window.Add(ms);
                 CutoverMetrics.SyncLag.Record(ms, tag);
             }
             CutoverMetrics.ChangesApplied.Add(batch.Changes.Count, tag);
@@ -99,6 +105,13 @@ public static class SyncRunner
                 recorded = progress;
             }
             ctx.Observer.Progress($"sync {path.Direction.ToString().ToLowerInvariant()}", changes);
+            if (follow && clock.Elapsed - windowStart >= ReportEvery)
+            {
+                ctx.Observer.Info(FormattableString.Invariant(
+                    $"sync {path.Direction.ToString().ToLowerInvariant()}: {window.Count} changes in the last {(clock.Elapsed - windowStart).TotalSeconds:F1}s; lag p50 {window.Quantile(0.5):F0} ms, p99 {window.Quantile(0.99):F0} ms, max {window.MaxMs:F0} ms"));
+                window = new LagStats();
+                windowStart = clock.Elapsed;
+            }
             try
             {
                 await throttle.AfterBatchAsync(batch.Changes.Count, writeTime, ct).ConfigureAwait(false);

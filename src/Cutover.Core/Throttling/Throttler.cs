@@ -95,8 +95,9 @@ public sealed class Throttler(MigrationContext ctx, string what)
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken ct)
     {
+        var start = ctx.Time.GetUtcNow();
         await Task.Delay(delay, ctx.Time, ct).ConfigureAwait(false);
-        Waited += delay;
+        Waited += ctx.Time.GetUtcNow() - start;
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
