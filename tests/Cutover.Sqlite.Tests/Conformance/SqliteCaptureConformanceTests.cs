@@ -17,6 +17,12 @@ public class SqliteCaptureConformanceTests : CaptureConformance
     /// <summary>The journal mode every store is created in.</summary>
     protected virtual string JournalMode => "WAL";
 
+    /// <summary>
+    /// The application's <c>trusted_schema</c>: with OFF, functions in triggers must be ones SQLite marks innocuous, so the
+    /// triggers Cutover installs must use only those.
+    /// </summary>
+    protected virtual bool TrustedSchema => true;
+
     protected override string DeclaredType(ValueKind kind) => kind switch
     {
         ValueKind.Integer => "INTEGER",
@@ -47,7 +53,7 @@ public class SqliteCaptureConformanceTests : CaptureConformance
     {
         var conn = SqliteFile.Open(store);
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = "PRAGMA busy_timeout = 10000";
+        cmd.CommandText = $"PRAGMA busy_timeout = 10000; PRAGMA trusted_schema = {(TrustedSchema ? "ON" : "OFF")}";
         cmd.ExecuteNonQuery();
         return Task.FromResult<DbConnection>(conn);
     }
@@ -62,8 +68,13 @@ public class SqliteCaptureConformanceTests : CaptureConformance
     }
 }
 
-/// <summary>The same suite on files in rollback-journal mode (the SQLite default): slower for the application, still correct.</summary>
+/// <summary>
+/// The same suite on files in rollback-journal mode (the SQLite default: slower for the application, still correct), with a
+/// hardened application (<c>trusted_schema = OFF</c>).
+/// </summary>
 public sealed class SqliteRollbackJournalCaptureConformanceTests : SqliteCaptureConformanceTests
 {
     protected override string JournalMode => "DELETE";
+
+    protected override bool TrustedSchema => false;
 }
