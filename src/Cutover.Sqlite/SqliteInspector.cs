@@ -32,7 +32,8 @@ internal static partial class SqliteInspector
                 shadow.Add(r.GetString(0));
             }
         }
-        foreach (var (name, type, sql) in entries.Where(e => !shadow.Contains(e.Name)))
+        // Capture's changelog and control tables (docs/capture.md) are Cutover's, not the user's: never inspected or copied.
+        foreach (var (name, type, sql) in entries.Where(e => !shadow.Contains(e.Name) && !Capture.SqliteCaptureSchema.IsOurs(e.Name)))
         {
             if (type == "view")
             {

@@ -313,14 +313,20 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
 
     public Task DeleteKeysAsync(TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys, CancellationToken ct)
     {
+        DeleteKeys(WriteConn, null, table, keys);
+        return Task.CompletedTask;
+    }
+
+    private static void DeleteKeys(SqliteConnection conn, SqliteTransaction? tx, TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys)
+    {
         var keyExprs = table.Key.Select(k => SqliteSql.KeyExpr(k, table.KeyIsRowid)).ToList();
         foreach (var chunk in keys.Chunk(200))
         {
-            using var cmd = WriteConn.CreateCommand();
+            using var cmd = conn.CreateCommand();
+            cmd.Transaction = tx;
             cmd.CommandText = $"DELETE FROM {SqliteSql.Quote(table.Name)} WHERE {SqliteSql.InKeys(keyExprs, cmd, chunk)}";
             cmd.ExecuteNonQuery();
         }
-        return Task.CompletedTask;
     }
 
     public async Task FinishTableAsync(TargetTable table, ISourceStore source, string sourceTable, CancellationToken ct)

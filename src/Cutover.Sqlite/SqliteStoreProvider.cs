@@ -1,5 +1,7 @@
+using Cutover.Capture;
 using Cutover.Connectors;
 using Cutover.Errors;
+using Cutover.Sqlite.Capture;
 
 namespace Cutover.Sqlite;
 
@@ -37,4 +39,26 @@ public sealed class SqliteStoreProvider : IStoreProvider
 
     public Task<ITargetStore> OpenTargetAsync(string uri, string baseDirectory, bool readOnly, CancellationToken ct) =>
         Task.FromResult<ITargetStore>(new SqliteStore(PathOf(uri, baseDirectory), "target", readOnly));
+
+    /// <summary>
+    /// <c>capture: triggers</c> on the file at <paramref name="uri"/> (which must exist), with its own read-write connection.
+    /// SQLite has no logical replication, so <c>capture: logical</c> is refused.
+    /// </summary>
+    public Task<IChangeCapture> OpenCaptureAsync(string uri, string baseDirectory, CaptureMode mode, string planName, CancellationToken ct)
+    {
+        if (mode == CaptureMode.Logical)
+        {
+            throw new CutoverException(ErrorCodes.CaptureUnsupported, $"{uri}: capture: logical needs a PostgreSQL source; use capture: triggers");
+        }
+        if (mode != CaptureMode.Triggers)
+        {
+            throw new CutoverException(ErrorCodes.CaptureUnsupported, $"{uri}: capture: {mode.ToString().ToLowerInvariant()} has nothing to open; use capture: triggers");
+        }
+        var path = PathOf(uri, baseDirectory);
+        if (!File.Exists(path))
+        {
+            throw new CutoverException(ErrorCodes.SourceUnreachable, $"{path} does not exist, so its writes cannot be captured (check the URI)");
+        }
+        return Task.FromResult<IChangeCapture>(new SqliteTriggerCapture(path, planName));
+    }
 }

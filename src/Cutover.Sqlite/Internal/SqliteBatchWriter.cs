@@ -69,6 +69,36 @@ internal static class SqliteBatchWriter
         return new WriteResult(written, failures);
     }
 
+    /// <summary>
+    /// Upserts <paramref name="rows"/> one by one, in order, inside the caller's transaction (captured changes: the same key may
+    /// come twice, and the last row wins). A row SQLite refuses fails the whole call, so the caller's transaction rolls back.
+    /// </summary>
+    public static void Upsert(SqliteConnection conn, TargetTable table, IReadOnlyList<object?[]> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var width = table.Columns.Count + (table.KeyIsRowid ? 1 : 0);
+        var db = conn.Handle!;
+        using var single = new Statement(db, InsertSql(table, WriteMode.Upsert, 1));
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var rc = single.Run(rows, r, 1, width);
+            if (rc == SqliteDone)
+            {
+                continue;
+            }
+            var primary = rc & 0xFF;
+            if (primary is not (SqliteConstraint or SqliteMismatch or SqliteTooBig))
+            {
+                throw new SqliteException(single.LastError, rc);
+            }
+            throw new CutoverException(primary == SqliteConstraint ? ErrorCodes.ConstraintViolation : ErrorCodes.RowRejected,
+                $"{table.Name}: a captured row cannot be applied: {single.LastError}");
+        }
+    }
+
     private static string InsertSql(TargetTable table, WriteMode mode, int rowCount)
     {
         var columns = (table.KeyIsRowid ? new[] { "rowid" } : []).Concat(table.Columns.Select(c => SqliteSql.Quote(c.Name))).ToList();

@@ -6,14 +6,18 @@ namespace Cutover.Sqlite.Internal;
 /// <summary>Opens SQLite files the one way Cutover does: no pooling (files can be replaced), a busy timeout, never creating a source.</summary>
 internal static class SqliteConnections
 {
-    public static SqliteConnection Open(string path, SqliteOpenMode mode, string role)
+    /// <summary>
+    /// Opens <paramref name="path"/>. A statement held up by another connection waits up to <paramref name="busyTimeout"/>
+    /// (10 s by default; Microsoft.Data.Sqlite keeps retrying until its command timeout, 30 s by default, runs out too).
+    /// </summary>
+    public static SqliteConnection Open(string path, SqliteOpenMode mode, string role, TimeSpan? busyTimeout = null)
     {
         var cs = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = mode,
             Pooling = false,
-            DefaultTimeout = 30,
+            DefaultTimeout = busyTimeout is { } t ? Math.Max(1, (int)t.TotalSeconds) : 30,
             // Loads run with foreign keys unenforced (the bundled SQLite turns them on): rows land in any order,
             // cycles included; verify then counts rows whose foreign keys point nowhere (pragma_foreign_key_check).
             ForeignKeys = false,
@@ -23,7 +27,7 @@ internal static class SqliteConnections
         {
             conn.Open();
             using var cmd = conn.CreateCommand();
-            cmd.CommandText = "PRAGMA busy_timeout = 10000";
+            cmd.CommandText = "PRAGMA busy_timeout = " + (int)(busyTimeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds;
             cmd.ExecuteNonQuery();
             if (mode != SqliteOpenMode.ReadOnly)
             {

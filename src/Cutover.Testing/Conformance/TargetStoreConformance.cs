@@ -185,23 +185,5 @@ public abstract partial class TargetStoreConformance : IAsyncLifetime
     }
 
     /// <summary>Same kind and same content; doubles compared bit for bit.</summary>
-    protected static void AssertSameValue(object? expected, object? actual)
-    {
-        switch (expected)
-        {
-            case null:
-                Assert.Null(actual);
-                break;
-            case double d:
-                Assert.Equal(BitConverter.DoubleToInt64Bits(d), BitConverter.DoubleToInt64Bits(Assert.IsType<double>(actual)));
-                break;
-            case byte[] b:
-                Assert.Equal(b, Assert.IsType<byte[]>(actual));
-                break;
-            default:
-                Assert.Equal(expected.GetType(), actual?.GetType());
-                Assert.Equal(expected, actual);
-                break;
-        }
-    }
+    protected static void AssertSameValue(object? expected, object? actual) => ValueAssert.Same(expected, actual);
 }
