@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Cutover.Cli.Commands;
 using Cutover.Errors;
 
@@ -7,8 +8,14 @@ namespace Cutover.Cli;
 /// <summary>Builds the command tree. Usage errors exit 2 with one line naming the problem.</summary>
 internal static class CliApp
 {
-    public static RootCommand BuildRoot() => new("Cutover: copy a live system's data to a new store, verify it, resume after any stop, roll back.")
+    /// <summary>
+    /// The command tree. Its root is a plain command named <c>Cutover</c>, not System.CommandLine's RootCommand (which takes the
+    /// executable's name, <c>cutover</c>): the verb <c>cutover cutover PLAN</c> would otherwise clash with the root's own name.
+    /// </summary>
+    public static Command BuildRoot() => new("Cutover", "Cutover: copy a live system's data to a new store, keep it in sync, cut over, roll back without losing a write.")
     {
+        new HelpOption(),
+        new VersionOption(),
         InitCommand.Build(),
         PlanCommand.Build(),
         MigrateCommand.Build(),

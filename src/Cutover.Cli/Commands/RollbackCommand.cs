@@ -15,7 +15,7 @@ internal static class RollbackCommand
         var plan = CommonOptions.Plan();
         var dryRun = CommonOptions.DryRun();
         var json = CommonOptions.Json();
-        var cmd = new Command("rollback", "Restore the target (and the source, if Cutover wrote to it) from the verified pre-migration backups.")
+        var cmd = new Command("rollback", "Go back: after a cut-over, drain the target's writes into the source and make it authoritative again; otherwise restore from the verified pre-migration backups.")
         {
             plan, dryRun, json,
         };

@@ -89,6 +89,7 @@ internal static class Reports
         {
             var verdict = r.RowsRejected > 0
                 ? $"[yellow]completed with {r.RowsRejected} rejected rows[/] (recorded; see 'cutover status', fix, then 'cutover retry')"
+                : r.LiveCapture != Capture.CaptureMode.None ? $"[green]completed[/]: every row copied; the source is live (capture: {r.LiveCapture.ToString().ToLowerInvariant()}), so next: 'cutover sync' catches up, 'cutover cutover' verifies with writes frozen"
                 : r.Verification.Count == 0 ? "[green]completed[/]: every row copied (not verified: verify: none in the plan; run 'cutover verify')"
                 : r.Verification.All(v => v.SourceChecksum == Verification.EntityVerification.NotComputed) ? "[green]completed[/]: every row copied, row counts equal (verify: counts)"
                 : "[green]completed[/]: every row copied and verified";
@@ -118,6 +119,7 @@ internal static class Reports
         }),
         totals = new { rows_read = r.Entities.Sum(e => e.Read), rows_written = r.Entities.Sum(e => e.Written), rows_rejected = r.RowsRejected },
         verification = r.Verification.Select(VerifyJson),
+        capture = r.LiveCapture.ToString().ToLowerInvariant(),
         checks = r.Checks.Select(c => new { name = c.Name, on = c.On.ToString().ToLowerInvariant(), expected = c.Expected, actual = c.Actual, passed = c.Passed, error = c.Error }),
         error = r.ErrorCode is null ? null : new { code = r.ErrorCode, message = r.ErrorMessage, details = r.ErrorDetails },
         exit_code = r.ExitCode,

@@ -70,7 +70,8 @@ public static class HandoverRunner
             // The new side refuses application writes until the switch, and records its own writes from then on (so they can flow back).
             await back.Capture.StartAsync(back.Tables, ct).ConfigureAwait(false);
             await back.Capture.SetFrozenAsync(true, FrozenMessage(ctx, from), ct).ConfigureAwait(false);
-            if (direction == SyncDirection.Forward)
+            // A cut-over killed part-way may have left the source frozen: finishing it is then the quickest way back to writes.
+            if (direction == SyncDirection.Forward && handover is null)
             {
                 var lag = await path.Capture.StatusAsync(ct).ConfigureAwait(false);
                 CheckLag(ctx, lag);

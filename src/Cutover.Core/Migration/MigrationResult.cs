@@ -19,6 +19,9 @@ public sealed record MigrationResult
     public IReadOnlyList<EntityProgress> Entities { get; init; } = [];
     public IReadOnlyList<EntityVerification> Verification { get; init; } = [];
     public IReadOnlyList<CheckResult> Checks { get; init; } = [];
+
+    /// <summary>Set when the source is live (capture on): verification waits for the cut-over, which checks with writes frozen.</summary>
+    public Capture.CaptureMode LiveCapture { get; init; }
     public string? ErrorCode { get; init; }
     public string? ErrorMessage { get; init; }
     public IReadOnlyList<string> ErrorDetails { get; init; } = [];

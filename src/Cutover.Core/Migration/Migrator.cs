@@ -175,6 +175,7 @@ public static class Migrator
         if (ctx.Plan.Capture != Capture.CaptureMode.None && ctx.Plan.Verify != VerifyMode.None)
         {
             // The source keeps changing, so the target matches it only once sync has caught up with writes frozen: cutover verifies then.
+            result = result with { LiveCapture = ctx.Plan.Capture };
             ctx.Observer.Info($"verification deferred: the source is live (capture: {ctx.Plan.Capture.ToString().ToLowerInvariant()}); 'cutover sync' catches the target up and 'cutover cutover' verifies with writes frozen");
         }
         else if (ctx.Plan.Verify == VerifyMode.None)
