@@ -11,8 +11,8 @@ namespace Cutover.PostgreSql.Capture;
 /// </summary>
 internal sealed class LogicalSlot(CaptureConnections db, string name)
 {
-    /// <summary>How long a read or an acknowledgement waits for the slot to be released by a walsender that is ending.</summary>
-    private static readonly TimeSpan ReleaseWait = TimeSpan.FromSeconds(10);
+    /// <summary>How often a read or an acknowledgement looks (about 200 ms apart after the first few) for the slot to be released.</summary>
+    private const int ReleaseChecks = 60;
 
     private static readonly DateTimeOffset PostgresEpoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -161,7 +161,6 @@ internal sealed class LogicalSlot(CaptureConnections db, string name)
     /// </summary>
     public async Task<Info> WaitReleasedAsync(int? ownPid, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + ReleaseWait;
         for (var attempt = 0; ; attempt++)
         {
             var info = await InfoAsync(ct).ConfigureAwait(false);
@@ -178,7 +177,7 @@ internal sealed class LogicalSlot(CaptureConnections db, string name)
                     await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }, ct).ConfigureAwait(false);
             }
-            if (DateTime.UtcNow > deadline)
+            if (attempt >= ReleaseChecks)
             {
                 throw new CutoverException(ErrorCodes.CaptureConflict,
                     $"replication slot {Name} on {db.Display} is in use by process {info.ActivePid}; is another cutover sync running?", isTransient: true);

@@ -172,12 +172,16 @@ internal static class LogicalStream
         }
     }
 
-    /// <summary>The captured table a relation is and where each relation column goes in the row image; null when not captured.</summary>
+    /// <summary>
+    /// The captured table a relation is and where each relation column goes in the row image. The publication holds only
+    /// captured tables, so a relation capture does not know means the two disagree: skipping its changes would lose them.
+    /// </summary>
     private static (CapturedTable Table, int[] Map)? Map(RelationMessage r, Dictionary<(string, string), CapturedTable> byName)
     {
         if (!byName.TryGetValue((r.Namespace, r.RelationName), out var table))
         {
-            return null;
+            throw new CutoverException(ErrorCodes.CaptureConflict,
+                $"the publication sends changes of {r.Namespace}.{r.RelationName}, which capture does not record in _cutover.tables; start capture again with the plan's tables");
         }
         var map = new int[r.Columns.Count];
         for (var i = 0; i < map.Length; i++)

@@ -144,7 +144,14 @@ internal sealed class PostgreSqlLogicalCapture : IChangeCapture
             await replication.DisposeAsync().ConfigureAwait(false);
             // Closing the connection ends its walsender, which releases the slot a moment later: wait for it, so an
             // acknowledgement or the next read finds the slot free.
-            await _slot.WaitReleasedAsync(pid, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await _slot.WaitReleasedAsync(pid, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (CutoverException)
+            {
+                // Another reader took the slot meanwhile; the next read or acknowledgement waits for it and says so.
+            }
         }
         if (result.Transactions.Count == 0)
         {

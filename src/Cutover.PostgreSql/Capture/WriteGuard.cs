@@ -76,8 +76,8 @@ internal sealed class WriteGuard(CaptureConnections db)
             {
                 throw NotInstalled();
             }
-            // Frozen: the control row (with its message) first, then the sequence; thawed: the other way round. Between the
-            // two (a crash, say) the triggers refuse writes, since either one frozen is enough for them.
+            // Frozen: the control row (with its message) first, then the sequence that older snapshots read; thawed: the
+            // other way round. So between the two (a crash, say) the row still says frozen and the freeze still holds.
             // (Separate statements: in one, the sequence would change before the row's transaction commits.)
             string[] steps = frozen
                 ? ["UPDATE _cutover.control SET frozen = true, message = @m WHERE id = 1", "SELECT setval('_cutover.frozen', 1)"]

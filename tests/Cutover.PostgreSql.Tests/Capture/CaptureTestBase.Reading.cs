@@ -256,6 +256,21 @@ public abstract partial class CaptureTestBase
     }
 
     [Fact]
+    public async Task Start_AServerThatIsNotThere_FailsTransientSourceUnreachable_WithoutThePassword()
+    {
+        var uri = System.Text.RegularExpressions.Regex.Replace(DatabaseUri, @":\d+/", ":1/");
+        await using var capture = await Provider.OpenCaptureAsync(uri, ".", Mode, PlanName, None);
+
+        var ex = await Assert.ThrowsAsync<Errors.CutoverException>(() => capture.StartAsync([new CaptureTable("t", ["id"], ["id"], false)], None));
+
+        Assert.Equal(Errors.ErrorCodes.SourceUnreachable, ex.Code);
+        Assert.True(ex.IsTransient);
+        Assert.Contains("***", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Databases.Password, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Uri.EscapeDataString(Databases.Password), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_Twice_InstallsOnce_AndEachWriteIsCapturedOnce()
     {
         await Sql("CREATE TABLE \"Odd \"\"Name\"\"\" (\"Id\" int PRIMARY KEY, \"Value Col\" text)");
