@@ -36,6 +36,14 @@ public class ExitCodesTests
     [InlineData("STATE_UNREACHABLE", 10)]
     [InlineData("NO_RUN", 11)]
     [InlineData("ID_NOT_MAPPED", 11)]
+    [InlineData("CAPTURE_NOT_INSTALLED", 11)]
+    [InlineData("CAPTURE_UNSUPPORTED", 3)]
+    [InlineData("CAPTURE_CONFLICT", 4)]
+    [InlineData("SYNC_NOT_READY", 12)]
+    [InlineData("WRITES_FROZEN", 12)]
+    [InlineData("LAG_TOO_HIGH", 12)]
+    [InlineData("CUTOVER_FAILED", 12)]
+    [InlineData("WRONG_AUTHORITY", 12)]
     [InlineData("INTERRUPTED", 130)]
     [InlineData("INTERNAL_ERROR", 1)]
     [InlineData("SOMETHING_NEW", 1)]
@@ -51,7 +59,7 @@ public class ExitCodesTests
         // Guards against a new code being added without deciding its exit code (it would silently map to 1).
         var declared = typeof(ErrorCodes).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToList();
 
-        Assert.Equal(33, declared.Count);
+        Assert.Equal(41, declared.Count);
         Assert.All(declared.Where(c => c != ErrorCodes.Internal), c => Assert.NotEqual(ExitCodes.InternalError, ExitCodes.For(c)));
     }
 }
