@@ -36,7 +36,10 @@ internal sealed class LogicalSlot(CaptureConnections db, string name)
         }
     }
 
-    /// <summary>The publication for <paramref name="tables"/>: created when absent, missing tables added when present.</summary>
+    /// <summary>
+    /// The publication for <paramref name="tables"/>: created when absent, missing tables added when present. A partitioned
+    /// table's changes are published under its own name, not its partitions'.
+    /// </summary>
     public Task EnsurePublicationAsync(IReadOnlyList<CapturedTable> tables, CancellationToken ct) => db.RunAsync(async conn =>
     {
         await using var cmd = new NpgsqlCommand("SELECT schemaname::text, tablename::text FROM pg_publication_tables WHERE pubname = @p", conn);
@@ -59,7 +62,7 @@ internal sealed class LogicalSlot(CaptureConnections db, string name)
         cmd.Parameters.Clear();
         cmd.CommandText = exists
             ? $"ALTER PUBLICATION {PgSql.Quote(Name)} ADD TABLE {string.Join(", ", missing)}"
-            : $"CREATE PUBLICATION {PgSql.Quote(Name)} FOR TABLE {string.Join(", ", missing)}";
+            : $"CREATE PUBLICATION {PgSql.Quote(Name)} FOR TABLE {string.Join(", ", missing)} WITH (publish_via_partition_root = true)";
         try
         {
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

@@ -9,9 +9,10 @@ namespace Cutover.PostgreSql.Capture;
 
 /// <summary>
 /// One read of a pgoutput slot (protocol 1, values as text): whole transactions from the slot's confirmed position, until
-/// about <c>maxChanges</c> changes or until the stream has caught up with the WAL position taken when the read began.
-/// Caught up means: a transaction committed at or past that position arrived, or the server reported (in a keepalive) that
-/// it has decoded past it while no transaction was open. So an idle slot returns at once instead of waiting for changes.
+/// about <c>maxChanges</c> changes or until the stream has caught up with <c>target</c>, a flushed WAL position every
+/// transaction committed before the read lies before (<see cref="LogicalSlot.FenceAsync"/>). Caught up means: a transaction
+/// committed at or past it arrived, or the server reported (in a keepalive) that it has decoded past it while no
+/// transaction was open. So an idle slot returns at once instead of waiting for changes.
 /// Row images stay text here (<see cref="RawChange"/>); <see cref="TextRows"/> turns them into values.
 /// </summary>
 internal static class LogicalStream
@@ -97,10 +98,16 @@ internal static class LogicalStream
                     case FullDeleteMessage m when relations.GetValueOrDefault(m.Relation.RelationId) is { } rel:
                         open?.Changes.Add(await ReadAsync(rel, ChangeKind.Delete, m.OldRow, stop.Token).ConfigureAwait(false));
                         break;
-                    case TruncateMessage t when t.Relations.Any(r => relations.GetValueOrDefault(r.RelationId) is not null):
-                        var names = t.Relations.Select(r => relations.GetValueOrDefault(r.RelationId)).OfType<(CapturedTable Table, int[] Map)>().Select(r => r.Table.Name);
+                    case InsertMessage or UpdateMessage or DeleteMessage:
+                        // The publication holds only captured tables: a change of one capture does not record means the two
+                        // disagree, and skipping it would lose it.
+                        var relation = message switch { InsertMessage i => i.Relation, UpdateMessage u => u.Relation, _ => ((DeleteMessage)message).Relation };
                         throw new CutoverException(ErrorCodes.CaptureConflict,
-                            $"{string.Join(", ", names)} was truncated while its writes were captured; a TRUNCATE is not a row change Cutover can apply, so copy the table again");
+                            $"the publication sends changes of {relation.Namespace}.{relation.RelationName}, which capture does not record in _cutover.tables; start capture again with the plan's tables");
+                    case TruncateMessage t:
+                        // Only captured tables (and their partitions) are published, so any TRUNCATE here emptied one.
+                        throw new CutoverException(ErrorCodes.CaptureConflict,
+                            $"{string.Join(", ", t.Relations.Select(r => r.RelationName))} was truncated while its writes were captured; a TRUNCATE is not a row change Cutover can apply, so copy the table again");
                     case CommitMessage c:
                         flags.InTransaction = false;
                         var end = (ulong)c.TransactionEndLsn;
@@ -173,15 +180,14 @@ internal static class LogicalStream
     }
 
     /// <summary>
-    /// The captured table a relation is and where each relation column goes in the row image. The publication holds only
-    /// captured tables, so a relation capture does not know means the two disagree: skipping its changes would lose them.
+    /// The captured table a relation is and where each relation column goes in the row image; null for a relation capture
+    /// does not record (pgoutput also describes a partition whose changes it publishes under its partitioned table).
     /// </summary>
     private static (CapturedTable Table, int[] Map)? Map(RelationMessage r, Dictionary<(string, string), CapturedTable> byName)
     {
         if (!byName.TryGetValue((r.Namespace, r.RelationName), out var table))
         {
-            throw new CutoverException(ErrorCodes.CaptureConflict,
-                $"the publication sends changes of {r.Namespace}.{r.RelationName}, which capture does not record in _cutover.tables; start capture again with the plan's tables");
+            return null;
         }
         var map = new int[r.Columns.Count];
         for (var i = 0; i < map.Length; i++)

@@ -111,6 +111,25 @@ public abstract partial class CaptureTestBase
     }
 
     [Fact]
+    public async Task Read_APartitionedTable_ArrivesUnderItsOwnName_AndARowMovingPartitionIsADeleteThenAnInsert()
+    {
+        await Sql(
+            "CREATE TABLE p (id int, region text, v text, PRIMARY KEY (id, region)) PARTITION BY LIST (region)",
+            "CREATE TABLE p_eu PARTITION OF p FOR VALUES IN ('eu')",
+            "CREATE TABLE p_us PARTITION OF p FOR VALUES IN ('us')");
+        var capture = await OpenCaptureAsync();
+        await capture.StartAsync([new CaptureTable("p", ["id", "region", "v"], ["id", "region"], false)], None);
+
+        await Sql("INSERT INTO p VALUES (1, 'eu', 'a'), (2, 'us', 'b')", "UPDATE p SET region = 'us' WHERE id = 1");
+        var changes = (await DrainAsync(capture)).SelectMany(b => b.Changes).ToList();
+
+        Assert.All(changes, c => Assert.Equal("p", c.Table));
+        Assert.Equal([ChangeKind.Insert, ChangeKind.Insert, ChangeKind.Delete, ChangeKind.Insert], changes.Select(c => c.Kind));
+        Assert.Equal<object?>([1L, "eu"], changes[2].Row[..2]);
+        Assert.Equal<object?>([1L, "us", "a"], changes[3].Row);
+    }
+
+    [Fact]
     public async Task Read_ATransactionAcrossTwoTables_IsNeverSplit_EvenWithMaxChangesOne()
     {
         await Sql("CREATE TABLE a (id int PRIMARY KEY, v text)", "CREATE TABLE b (id int PRIMARY KEY, v text)");
