@@ -23,7 +23,8 @@ public static class SyncRunner
     public static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Applies changes until none are pending; with <paramref name="follow"/>, keeps applying until cancelled (then returns
+    /// Applies changes until none are pending, or until every change recorded before it started is applied (an application that keeps
+    /// writing never leaves the changelog empty); with <paramref name="follow"/>, keeps applying until cancelled (then returns
     /// normally). <paramref name="deadline"/> bounds a drain: passing it with changes still pending throws LAG_TOO_HIGH.
     /// </summary>
     public static async Task<SyncResult> RunAsync(MigrationContext ctx, SyncPath path, bool follow, CancellationToken ct, TimeSpan? deadline = null)
@@ -42,6 +43,9 @@ public static class SyncRunner
         var progress = await SyncProgress.ReadAsync(state, path.Direction, ct).ConfigureAwait(false);
         SyncProgress? recorded = progress;
         var maxChanges = Math.Max(1, ctx.Plan.BatchSize);
+        // Without --follow, sync is done once it has applied everything recorded before it started: an application that
+        // never stops writing would otherwise keep it from ever finding the changelog empty.
+        var startedAt = ctx.Time.GetUtcNow();
         while (true)
         {
             ChangeBatch batch;
@@ -120,6 +124,10 @@ public static class SyncRunner
                 await throttle.AfterBatchAsync(batch.Changes.Count, writeTime, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (follow && ct.IsCancellationRequested)
+            {
+                break;
+            }
+            if (!follow && batch.Changes.Min(c => c.At) >= startedAt)
             {
                 break;
             }
