@@ -254,6 +254,21 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
     /// <summary>PostgreSQL does not say how much disk its server has left.</summary>
     public Task<long?> FreeBytesAsync(CancellationToken ct) => Task.FromResult<long?>(null);
 
+    /// <summary>
+    /// How far the server's standbys are behind it: the largest <c>replay_lag</c> in <c>pg_stat_replication</c> (null without
+    /// standbys, or when the role may not see them). Logical walsenders (Cutover's own slot reader among them) are left out.
+    /// </summary>
+    public Task<TimeSpan?> ReplicaLagAsync(CancellationToken ct) => GuardAsync(async conn =>
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT extract(epoch FROM max(replay_lag))::float8 FROM pg_stat_replication
+            WHERE state = 'streaming' AND application_name NOT LIKE 'cutover%'
+              AND NOT EXISTS (SELECT 1 FROM pg_replication_slots s WHERE s.active_pid = pg_stat_replication.pid AND s.slot_type = 'logical')
+            """, conn);
+        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is double seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+    }, ct);
+
     public Task<object?> ScalarAsync(string sql, CancellationToken ct) => GuardAsync(async conn =>
     {
         // Inside a transaction that is never committed (disposing it rolls it back): a user's check query cannot

@@ -126,4 +126,12 @@ public sealed class PostgreSqlApplyTests : StoreTestBase
 
         Assert.Equal(" | ", await Dump());
     }
+
+    [Fact]
+    public async Task ReplicaLagAsync_ServerWithoutStandbys_IsNullSoTheThrottleNeverWaits()
+    {
+        await using var store = await TargetAsync();
+
+        Assert.Null(await store.ReplicaLagAsync(None));
+    }
 }
