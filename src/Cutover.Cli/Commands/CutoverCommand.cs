@@ -30,12 +30,7 @@ internal static class CutoverCommand
 
     public static Task<int> RunAsync(Options o, CancellationToken ct) => CliRuntime.GuardAsync("cutover", o.Json, async () =>
     {
-        var plan = CliRuntime.LoadPlan(o.Plan);
-        if (plan.Capture == Capture.CaptureMode.None)
-        {
-            throw new CutoverException(ErrorCodes.CaptureNotInstalled,
-                $"{plan.FilePath}: the plan has capture: none, so writes made since the copy would be lost; add capture: triggers, run cutover migrate, then cut over");
-        }
+        var plan = CliRuntime.LoadCapturingPlan(o.Plan, "writes made since the copy would be lost");
         return await HandOverAsync(plan, SyncDirection.Forward, o.Json, ct).ConfigureAwait(false);
     });
 

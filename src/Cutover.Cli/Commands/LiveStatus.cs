@@ -23,6 +23,9 @@ internal sealed record LiveStatus(
     double? OldestAgeMs,
     string DirectionName)
 {
+    /// <summary>Set when 'cutover complete' has run.</summary>
+    public bool Complete { get; init; }
+
     public static async Task<LiveStatus> ReadAsync(MigrationPlan plan, IStateStore state, CancellationToken ct)
     {
         var authority = await state.GetValueAsync(ControlKeys.Authority, ct).ConfigureAwait(false) ?? "source";
@@ -30,9 +33,10 @@ internal sealed record LiveStatus(
         var paused = await state.GetValueAsync(ControlKeys.Paused, ct).ConfigureAwait(false) == "true";
         var handover = await state.GetValueAsync(ControlKeys.Handover, ct).ConfigureAwait(false);
         var active = authority == "target" ? SyncDirection.Reverse : SyncDirection.Forward;
-        if (plan.Capture == CaptureMode.None)
+        if (plan.Capture == CaptureMode.None || await state.GetValueAsync(ControlKeys.Stage, ct).ConfigureAwait(false) == "complete")
         {
-            return new LiveStatus(authority, maintenance, paused, handover, null, null, 0, null, Name(active));
+            // Nothing to show, or 'cutover complete' removed it all.
+            return new LiveStatus(authority, maintenance, paused, handover, null, null, 0, null, Name(active)) { Complete = plan.Capture != CaptureMode.None };
         }
         var capture = new Dictionary<string, object?> { ["mode"] = plan.Capture.ToString().ToLowerInvariant() };
         var sync = new Dictionary<string, SyncProgress>();
@@ -65,7 +69,7 @@ internal sealed record LiveStatus(
     /// <summary>Lines for people: one for the control state, one for the lag.</summary>
     public IEnumerable<string> Lines()
     {
-        yield return $"authority: {Authority}; maintenance: {(Maintenance ? "on" : "off")}" + (Paused ? "; PAUSED (resume with: cutover resume)" : "")
+        yield return $"authority: {Authority}; maintenance: {(Maintenance ? "on" : "off")}" + (Capture is null && Complete ? "; migration complete (capture removed, run archived)" : "") + (Paused ? "; PAUSED (resume with: cutover resume)" : "")
             + (Handover is null ? "" : $"; hand-over in progress: {Handover} (run the same command again to finish it, or cutover rollback to undo a cut-over)");
         if (Capture is not null)
         {

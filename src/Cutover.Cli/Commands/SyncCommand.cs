@@ -32,12 +32,7 @@ internal static class SyncCommand
 
     public static Task<int> RunAsync(Options o, CancellationToken ct) => CliRuntime.GuardAsync("sync", o.Json, async () =>
     {
-        var plan = CliRuntime.LoadPlan(o.Plan);
-        if (plan.Capture == Capture.CaptureMode.None)
-        {
-            throw new CutoverException(ErrorCodes.CaptureNotInstalled,
-                $"{plan.FilePath}: the plan has capture: none, so no writes are recorded; add capture: triggers and run cutover migrate");
-        }
+        var plan = CliRuntime.LoadCapturingPlan(o.Plan, "no writes are recorded");
         FileLog.Attach(plan.StateDirectory);
         using var loggers = FileLog.CreateFactory();
         var observer = new PlainObserver(o.Json ? Console.Error : Console.Out);

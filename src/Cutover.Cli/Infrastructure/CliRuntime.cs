@@ -181,6 +181,17 @@ internal static class CliRuntime
         }
     }
 
+    /// <summary>Loads a plan that must capture writes (sync, cutover); <paramref name="why"/> says what would go wrong without it.</summary>
+    public static MigrationPlan LoadCapturingPlan(string path, string why)
+    {
+        var plan = LoadPlan(path);
+        if (plan.Capture == Capture.CaptureMode.None)
+        {
+            throw new CutoverException(ErrorCodes.CaptureNotInstalled, $"{plan.FilePath}: the plan has capture: none, so {why}; add capture: triggers and run cutover migrate");
+        }
+        return plan;
+    }
+
     public static MigrationPlan LoadPlan(string path)
     {
         var plan = PlanLoader.Load(path);
