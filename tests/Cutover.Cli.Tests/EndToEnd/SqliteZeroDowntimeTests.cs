@@ -98,6 +98,52 @@ public sealed class SqliteZeroDowntimeTests : ZeroDowntimeScenario
     }
 
     [Fact]
+    public void Cutover_LagAboveTheLimit_RefusesAndTheSourceStaysWritable()
+    {
+        CreateSource(100);
+        Dir.Write("plan.yaml", File.ReadAllText(WritePlan()).Replace("max_pending: 100000", "max_pending: 5", StringComparison.Ordinal));
+        Ok(Cli("migrate", "plan.yaml"));
+        Db.Exec(Dir.File("app.db"), "UPDATE items SET qty = qty + 1 WHERE id <= 20");
+
+        var r = Cli("cutover", "plan.yaml");
+
+        Assert.Equal(12, r.ExitCode);
+        Assert.Contains("CUTOVER_FAILED", r.StdErr);
+        Assert.Contains("step 'prepare'", r.StdErr);
+        Assert.Contains("LAG_TOO_HIGH: 20 changes pending", r.StdErr);
+        Assert.Contains("The source is still authoritative and writable", r.StdErr);
+        Assert.Equal("source", Authority());
+        Assert.Null(TryWrite(source: true, "UPDATE items SET qty = 0 WHERE id = 50"));
+        Assert.Contains("WRITES_FROZEN", TryWrite(source: false, "UPDATE items SET qty = 0 WHERE id = 50"));
+    }
+
+    [Fact]
+    public void Cutover_TargetDiffersAtVerify_FailsNamingTheStepAndUnfreezesTheSource()
+    {
+        CreateSource(100);
+        WritePlan();
+        Ok(Cli("migrate", "plan.yaml"));
+        // A row lost behind Cutover's back (passing the freeze the way sync does).
+        Db.Exec(Dir.File("app_v2.db"), "BEGIN; UPDATE _cutover_control SET applying = 1; DELETE FROM items WHERE id = 42; UPDATE _cutover_control SET applying = 0; COMMIT;");
+
+        var r = Cli("cutover", "plan.yaml", "--json");
+
+        Assert.Equal(12, r.ExitCode);
+        Assert.Contains("failed at step 'verify': COUNT_MISMATCH: items: source 100 rows, target 99 rows", r.StdErr);
+        using (var doc = System.Text.Json.JsonDocument.Parse(r.StdOut))
+        {
+            Assert.Equal("verify", doc.RootElement.GetProperty("failed_step").GetString());
+            Assert.Equal("source", doc.RootElement.GetProperty("authority").GetString());
+        }
+        Assert.Equal("source", Authority());
+        Assert.Null(TryWrite(source: true, "UPDATE items SET qty = 0 WHERE id = 50"));
+        Assert.Contains("WRITES_FROZEN", TryWrite(source: false, "UPDATE items SET qty = 0 WHERE id = 50"));
+        var status = Cli("status", "plan.yaml", "--json");
+        Assert.Contains("\"maintenance\": false", status.StdOut);
+        Assert.Contains("\"handover\": null", status.StdOut);
+    }
+
+    [Fact]
     public Task LifeCycle_SqliteToSqlite_LosesNoWriteAndEndsIdentical() => LifeCycle_WhileTheApplicationWrites_LosesNoWriteAndEndsIdentical();
 
     [Fact]
