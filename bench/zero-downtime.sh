@@ -542,7 +542,7 @@ a change waits half a poll on average: the p50 ($(ms "$FWD_P50") forward, $(ms "
 poll plus one read, apply and acknowledge round; the p99 is a whole poll plus a slower round. A
 shorter poll would lower both, for more reads of an idle changelog. The first window after the
 follower starts holds the changes written while its process was starting (a few hundred ms old when
-first read) and the JIT's first compiles; its p99 was $(ms "$FWD_WARMUP_P99"), which is why it is left out.
+first read) and the JIT's first compiles; its p99 was $(ms "$FWD_WARMUP_P99")$( (( FWD_TOTAL_WINDOWS >= 2 )) && printf ', which is why it is left out' || printf ', and as the only window of this run it is in the forward figures').
 Changes are stamped to the millisecond and the lag histogram's buckets are 1 ms wide, so the figures
 are good to about a millisecond; the max is where the $(nproc) cores, shared by the writer, the follower
 and the $ENGINE_NAME stores, show (a garbage collection, a checkpoint). Write pause: of the
