@@ -86,23 +86,23 @@ stop_pid() {
     done
     ! kill -0 "$pid" 2>/dev/null
 }
-# follower_pid -> the dotnet process GNU time runs for the follower (signals go to it: time ignores SIGINT
-# and would leave it running on SIGTERM).
-follower_pid() { [[ -n "$FOLLOW_TIME_PID" ]] && pgrep -P "$FOLLOW_TIME_PID" 2>/dev/null | head -n 1; }
-cleanup() {
+# timed_child PID -> the process GNU time (PID) runs; signals go to it: time ignores SIGINT and would leave it
+# running on SIGTERM.
+timed_child() { pgrep -P "$1" 2>/dev/null | head -n 1; }
+# stop_timed PID -> SIGTERM to what GNU time (PID) runs, SIGKILL after 5 s, then time itself.
+stop_timed() {
     local pid
-    if [[ -n "$WRITER_PID" ]] && kill -0 "$WRITER_PID" 2>/dev/null; then
-        kill "$WRITER_PID" 2>/dev/null || true
-        stop_pid "$WRITER_PID" 5 || kill -9 "$WRITER_PID" 2>/dev/null || true
+    kill -0 "$1" 2>/dev/null || return 0
+    pid="$(timed_child "$1" || true)"
+    if [[ -n "$pid" ]]; then
+        kill "$pid" 2>/dev/null || true
+        stop_pid "$pid" 5 || kill -9 "$pid" 2>/dev/null || true
     fi
-    if [[ -n "$FOLLOW_TIME_PID" ]] && kill -0 "$FOLLOW_TIME_PID" 2>/dev/null; then
-        pid="$(follower_pid || true)"
-        if [[ -n "$pid" ]]; then
-            kill "$pid" 2>/dev/null || true
-            stop_pid "$pid" 5 || kill -9 "$pid" 2>/dev/null || true
-        fi
-        stop_pid "$FOLLOW_TIME_PID" 5 || kill -9 "$FOLLOW_TIME_PID" 2>/dev/null || true
-    fi
+    stop_pid "$1" 5 || kill -9 "$1" 2>/dev/null || true
+}
+cleanup() {
+    [[ -z "$WRITER_PID" ]] || stop_timed "$WRITER_PID"
+    [[ -z "$FOLLOW_TIME_PID" ]] || stop_timed "$FOLLOW_TIME_PID"
     if [[ -n "$PG_TMP" ]]; then
         scripts/services/postgres.sh stop >/dev/null 2>&1 || true
         rm -rf "$PG_TMP"
@@ -222,8 +222,25 @@ WRITER_STOP="$WORK/writer.stop"
 WRITER_CMD=(dotnet "$WRITER_DLL" --plan "$PLAN" --source "$WRITER_SOURCE" --target "$WRITER_TARGET" --engine "$ENGINE"
     --rate "$RATE" --log "$WRITER_LOG" --model "$WRITER_MODEL" --stop-file "$WRITER_STOP"
     --seed-max-id "$ROWS" --first-id "$((ROWS + 1))")
+# CPU used on the machine from here to the final sync, against what this run's processes used (the GNU time
+# reports, and the PostgreSQL server's processes): what is left was used by something else.
+cpu_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+# pg_server_jiffies -> CPU of the throwaway server: the postmaster and the backends it has reaped, plus the live ones.
+pg_server_jiffies() {
+    [[ -n "${CUTOVER_PG_PID:-}" && -r "/proc/$CUTOVER_PG_PID/stat" ]] || { echo 0; return; }
+    local total child
+    total="$(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$CUTOVER_PG_PID/stat")"
+    for child in $(pgrep -P "$CUTOVER_PG_PID" 2>/dev/null || true); do
+        total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$child/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+CPU_AT_START="$(cpu_jiffies)"
+PG_CPU_AT_START="$(pg_server_jiffies)"
+RUN_STARTED_NS="$(date +%s%N)"
+
 log "starting the writer: $RATE writes/s on the authoritative store"
-"${WRITER_CMD[@]}" >"$WORK/writer.stdout" 2>"$WORK/writer.stderr" &
+/usr/bin/time -v -o "$WORK/writer.time" "${WRITER_CMD[@]}" >"$WORK/writer.stdout" 2>"$WORK/writer.stderr" &
 WRITER_PID=$!
 writer_alive() { kill -0 "$WRITER_PID" 2>/dev/null; }
 
@@ -318,6 +335,7 @@ sleep 2
 log "stopping the writer"
 : >"$WRITER_STOP"
 stop_pid "$WRITER_PID" 60 || die "the writer did not stop within 60 s"
+writer_alive() { false; }
 set +e; wait "$WRITER_PID"; WRITER_RC=$?; set -e
 WRITER_PID=""
 (( WRITER_RC == 0 )) || { tail -n 20 "$WORK/writer.stderr" >&2; die "the writer exited $WRITER_RC; see $WORK/writer.stderr"; }
@@ -325,18 +343,33 @@ WRITER_SUMMARY="$WORK/writer.summary.json"
 tail -n 1 "$WORK/writer.stdout" >"$WRITER_SUMMARY"
 sleep 1
 log "stopping the follower (SIGTERM)"
-FOLLOWER_DOTNET="$(follower_pid || true)"
+FOLLOWER_DOTNET="$(timed_child "$FOLLOW_TIME_PID" || true)"
 [[ -n "$FOLLOWER_DOTNET" ]] || die "the follower is gone before it was stopped; see $FOLLOW_OUT.stderr"
 kill -TERM "$FOLLOWER_DOTNET"
 stop_pid "$FOLLOW_TIME_PID" 30 || die "the follower did not stop within 30 s of SIGTERM"
 set +e; wait "$FOLLOW_TIME_PID"; FOLLOW_RC=$?; set -e
 FOLLOW_TIME_PID=""
+# cpu_of FILE -> user + system seconds from a GNU time report.
+cpu_of() { awk -F': ' '/^[[:space:]]*(User|System) time \(seconds\)/ { s += $2 } END { printf "%.1f", s }' "$1"; }
 FOLLOW_RSS_MB="$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): \([0-9]*\)$/\1/p' "$FOLLOW_OUT.time" | awk '{ printf "%.1f", $1 / 1024 }')"
 [[ -n "$FOLLOW_RSS_MB" ]] || die "could not read the follower's peak RSS from $FOLLOW_OUT.time"
 (( FOLLOW_RC == 0 )) || log "the follower exited $FOLLOW_RC after SIGTERM (see $FOLLOW_OUT.stderr)"
 
 step final sync "$PLAN" --json
 FINAL_CHANGES="$(jget "$WORK/final.stdout" .changes)"
+
+CPU_AT_END="$(cpu_jiffies)"
+WRITER_CPU="$(cpu_of "$WORK/writer.time")"
+FOLLOW_CPU="$(cpu_of "$FOLLOW_OUT.time")"
+PG_CPU_AT_END="$(pg_server_jiffies)"
+RUN_WALL="$(awk -v a="$RUN_STARTED_NS" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')"
+HZ="$(getconf CLK_TCK)"
+# User + system seconds of every process this run timed (the writer, the follower, each cutover command).
+OWN_CPU="$(cat "$WORK"/*.time | awk -F': ' '/^[[:space:]]*(User|System) time \(seconds\)/ { s += $2 } END { printf "%.1f", s }')"
+MACHINE_CPU="$(awk -v a="$CPU_AT_START" -v b="$CPU_AT_END" -v hz="$HZ" 'BEGIN { printf "%.1f", (b - a) / hz }')"
+PG_CPU="$(awk -v a="$PG_CPU_AT_START" -v b="$PG_CPU_AT_END" -v hz="$HZ" 'BEGIN { printf "%.1f", (b - a) / hz }')"
+OTHER_CPU="$(awk -v m="$MACHINE_CPU" -v o="$OWN_CPU" -v p="$PG_CPU" 'BEGIN { v = m - o - p; printf "%.1f", (v > 0 ? v : 0) }')"
+OTHER_PCT="$(awk -v c="$OTHER_CPU" -v w="$RUN_WALL" -v n="$(nproc)" 'BEGIN { printf "%.0f", (w > 0 ? 100 * c / (w * n) : 0) }')"
 
 # --- checks ----------------------------------------------------------------------------------------
 
@@ -475,6 +508,15 @@ verdict() {
 }
 ms() { [[ "$1" =~ ^[0-9.]+$ ]] && awk -v v="$1" 'BEGIN { printf "%.0f ms", v }' || printf '—'; }
 
+# contention_sentence -> what the other processes on the machine did to this run.
+contention_sentence() {
+    if (( OTHER_PCT >= 10 )); then
+        printf 'Other processes used %s%% of the machine during this run (%s s of CPU): the writer, the\nsync and the stores competed with them for the cores, so the p99, the max and the pauses here say as\nmuch about that load as about Cutover.' "$OTHER_PCT" "$OTHER_CPU"
+    else
+        printf 'Other processes used %s%% of the machine during this run: it was otherwise quiet.' "$OTHER_PCT"
+    fi
+}
+
 machine_facts
 SETTINGS=""
 [[ "$ENGINE" == sqlite ]] || SETTINGS="ENGINE=$ENGINE "
@@ -525,6 +567,7 @@ store to sync committing it on the other.
 | the writer's longest gap | $(ms "$W_MAX_GAP_MS") | \`max_gap_ms\`: the longest time between two acknowledged writes over the whole run |
 | refused writes | $(fmt "$W_REFUSED") | \`WRITES_FROZEN\` refusals, each retried until accepted (none is lost); $(fmt "$W_RETRIED_BUSY") retries on a busy database |
 | peak RSS, follower | $FOLLOW_RSS_MB MB | GNU time, \`sync --follow\` over the whole run |
+| CPU | this run: $OWN_CPU s (the writer $WRITER_CPU s, the follower $FOLLOW_CPU s)$( [[ "$ENGINE" == sqlite ]] || printf ', the PostgreSQL server %s s' "$PG_CPU"); other processes on the machine: $OTHER_CPU s, $OTHER_PCT% of its $(nproc) cores over the run's $RUN_WALL s | user + system seconds from GNU time$( [[ "$ENGINE" == sqlite ]] || printf ' and /proc for the server'); other processes: the machine's busy time in /proc/stat less this run's; anything much above 0 competed for the cores |
 | final sync | $(fmt "$FINAL_CHANGES") changes | after the writer and the follower stopped |
 | end state | $END_STATE | counts and \`SELECT id, name, qty, price FROM items ORDER BY id\` through SHA-256 on each side; the writer's model (its last write per id) against each side |
 
@@ -545,7 +588,7 @@ follower starts holds the changes written while its process was starting (a few 
 first read) and the JIT's first compiles; its p99 was $(ms "$FWD_WARMUP_P99")$( (( FWD_TOTAL_WINDOWS >= 2 )) && printf ', which is why it is left out' || printf ', and as the only window of this run it is in the forward figures').
 Changes are stamped to the millisecond and the lag histogram's buckets are 1 ms wide, so the figures
 are good to about a millisecond; the max is where the $(nproc) cores, shared by the writer, the follower
-and the $ENGINE_NAME stores, show (a garbage collection, a checkpoint). Write pause: of the
+and the $ENGINE_NAME stores, show (a garbage collection, a checkpoint). $(contention_sentence) Write pause: of the
 cut-over's $(ms "$CUT_PAUSE"), \`verify: counts\` took $(ms "$CUT_VERIFY_MS") (it counts every row on both sides while writes
 wait, so it grows with the table); the freeze, the drain ($(fmt "$CUT_DRAINED") changes written just before the
 freeze), the switch of authority and the unfreeze took the rest. The application waits a little
@@ -558,6 +601,7 @@ write_section "$HEADING" "$SECTION"
 echo "engine: $ENGINE_NAME  rows: $ROWS  writes/s: $WRITES_PER_S (acked $W_ACKED, refused $W_REFUSED)"
 echo "copy: ${COPY_S}s (migrate ${MIGRATE_WALL}s)  forward lag p50/p99: $FWD_P50/$FWD_P99 ms ($FWD_N windows)  reverse lag p50/p99: $REV_P50/$REV_P99 ms"
 echo "cut-over pause: ${CUT_PAUSE} ms (application ${W_CUT_GAP_MS} ms)  rollback pause: ${BACK_PAUSE} ms (application ${W_BACK_GAP_MS} ms)  writer max gap: ${W_MAX_GAP_MS} ms"
-echo "follower peak RSS: $FOLLOW_RSS_MB MB  end state: $END_STATE"
+echo "follower peak RSS: $FOLLOW_RSS_MB MB  CPU: this run $OWN_CPU s, other processes $OTHER_CPU s ($OTHER_PCT% of the machine over $RUN_WALL s)"
+echo "end state: $END_STATE"
 echo "-> $DOCS"
 (( ${#PROBLEMS[@]} == 0 )) || die "the stores are not identical or a write is missing; see above"
