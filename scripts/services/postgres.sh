@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts and stops a throwaway PostgreSQL 15 for the tests: a fresh initdb in a temporary
-# directory, listening on 127.0.0.1 at a free port, durability switched off (tests only).
+# directory, listening on 127.0.0.1 at a free port, durability switched off (tests only),
+# wal_level=logical with room for the replication slots that capture: logical tests create
+# (the role may replicate: slots, publications and pg_replication_slot_advance need it).
 #
 #   scripts/services/postgres.sh start   # prints the env file; source it for CUTOVER_TEST_PG
 #   scripts/services/postgres.sh stop    # stops the server and removes its directory
@@ -64,7 +66,7 @@ start() {
   for attempt in 1 2 3; do
     port="$(free_port)"
     if as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$log" -w -t 30 \
-         -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+         -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c wal_level=logical -c max_replication_slots=64 -c max_wal_senders=64" \
          start >/dev/null 2>&1; then
       started=1; break
     fi
@@ -86,7 +88,7 @@ start() {
 
   local sqlpw="${password//\'/\'\'}"
   if ! as_pg psql -q -X -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres >/dev/null 2>"$dir/psql.log" <<SQL
-CREATE ROLE $role LOGIN CREATEDB PASSWORD '$sqlpw';
+CREATE ROLE $role LOGIN CREATEDB REPLICATION PASSWORD '$sqlpw';
 CREATE DATABASE $database OWNER $role;
 SQL
   then

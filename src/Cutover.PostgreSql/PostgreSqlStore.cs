@@ -190,8 +190,7 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         return rows.Count == 0 ? null : rows[0];
     }
 
-    private static string? TypeOf(Dictionary<string, string> types, string column) =>
-        types.TryGetValue(column, out var t) ? t : types.FirstOrDefault(p => string.Equals(p.Key, column, StringComparison.OrdinalIgnoreCase)).Value;
+    private static string? TypeOf(Dictionary<string, string> types, string column) => PgRows.TypeOf(types, column);
 
     /// <summary>Column name → type name (the base type for a domain), so reads know which columns to select as text.</summary>
     private async Task<Dictionary<string, string>> ColumnTypesAsync(string table, CancellationToken ct)
@@ -200,22 +199,7 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         {
             return cached;
         }
-        var types = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var cmd = new NpgsqlCommand(
-            """
-            SELECT a.attname, CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END
-            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
-            WHERE n.nspname = current_schema() AND c.relname = @t AND a.attnum > 0 AND NOT a.attisdropped
-            """, _conn);
-        cmd.Parameters.AddWithValue("t", table);
-        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await r.ReadAsync(ct).ConfigureAwait(false))
-            {
-                types[r.GetString(0)] = r.GetString(1);
-            }
-        }
+        var types = await PgRows.ColumnTypesAsync(_conn, null, table, ct).ConfigureAwait(false);
         if (types.Count == 0)
         {
             throw new CutoverException(ErrorCodes.TableNotFound, $"table {table} does not exist in {_role} {Display}");
@@ -236,21 +220,8 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
         throw new CutoverException(ErrorCodes.ColumnNotFound, $"key column '{name}' is not among the columns read");
     }
 
-    private static async Task<List<object?[]>> ReadAllAsync(NpgsqlCommand cmd, Func<NpgsqlDataReader, int, object?>[] readers, CancellationToken ct)
-    {
-        var rows = new List<object?[]>();
-        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await r.ReadAsync(ct).ConfigureAwait(false))
-        {
-            var row = new object?[readers.Length];
-            for (var i = 0; i < readers.Length; i++)
-            {
-                row[i] = readers[i](r, i);
-            }
-            rows.Add(row);
-        }
-        return rows;
-    }
+    private static Task<List<object?[]>> ReadAllAsync(NpgsqlCommand cmd, Func<NpgsqlDataReader, int, object?>[] readers, CancellationToken ct) =>
+        PgRows.ReadAllAsync(cmd, readers, ct);
 
     public Task<(long NullKeys, long DuplicateKeys)> CheckKeysAsync(string table, IReadOnlyList<string> key, bool keyIsRowid, CancellationToken ct)
     {

@@ -1,4 +1,7 @@
+using Cutover.Capture;
 using Cutover.Connectors;
+using Cutover.Errors;
+using Cutover.PostgreSql.Capture;
 using Cutover.PostgreSql.Internal;
 
 namespace Cutover.PostgreSql;
@@ -18,4 +21,20 @@ public sealed class PostgreSqlStoreProvider : IStoreProvider
 
     public async Task<ITargetStore> OpenTargetAsync(string uri, string baseDirectory, bool readOnly, CancellationToken ct) =>
         await PostgreSqlStore.OpenAsync(uri, Redact(uri), "target", readOnly, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// Trigger capture (<c>_cutover_*</c> triggers and changelogs in schema <c>_cutover</c>) or logical capture (publication
+    /// and slot <c>cutover_PLAN</c>), each on its own connections. Nothing is installed until asked; the URI is checked now.
+    /// </summary>
+    public Task<IChangeCapture> OpenCaptureAsync(string uri, string baseDirectory, CaptureMode mode, string planName, CancellationToken ct)
+    {
+        _ = PostgreSqlUri.Parse(uri);
+        IChangeCapture capture = mode switch
+        {
+            CaptureMode.Triggers => new PostgreSqlTriggerCapture(uri, Redact(uri)),
+            CaptureMode.Logical => new PostgreSqlLogicalCapture(uri, Redact(uri), planName),
+            _ => throw new CutoverException(ErrorCodes.CaptureUnsupported, $"{Redact(uri)}: capture '{mode.ToString().ToLowerInvariant()}' is not a way to capture changes; use triggers or logical"),
+        };
+        return Task.FromResult(capture);
+    }
 }

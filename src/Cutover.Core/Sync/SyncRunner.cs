@@ -103,6 +103,9 @@ public static class SyncRunner
             {
                 await progress.SaveAsync(state, path.Direction, CancellationToken.None).ConfigureAwait(false);
                 recorded = progress;
+                // The backlog gauges, for metrics listeners: what is still waiting, and how old the oldest is.
+                var backlog = await path.Capture.StatusAsync(CancellationToken.None).ConfigureAwait(false);
+                CutoverMetrics.SetBacklog(backlog.Pending, backlog.OldestAt is { } oldest ? Math.Max(0, (now - oldest).TotalMilliseconds) : 0);
             }
             ctx.Observer.Progress($"sync {path.Direction.ToString().ToLowerInvariant()}", changes);
             if (follow && clock.Elapsed - windowStart >= ReportEvery)
@@ -126,6 +129,7 @@ public static class SyncRunner
             await progress.SaveAsync(state, path.Direction, CancellationToken.None).ConfigureAwait(false);
         }
         var status = await path.Capture.StatusAsync(CancellationToken.None).ConfigureAwait(false);
+        CutoverMetrics.SetBacklog(status.Pending, status.OldestAt is { } first ? Math.Max(0, (ctx.Time.GetUtcNow() - first).TotalMilliseconds) : 0);
         return new SyncResult(path.Direction, changes, transactions, batches, rejected, clock.Elapsed.TotalSeconds,
             lag.Quantile(0.50), lag.Quantile(0.99), lag.MaxMs, status.Pending);
     }

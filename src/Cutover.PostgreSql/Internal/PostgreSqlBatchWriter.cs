@@ -189,8 +189,24 @@ internal static class PostgreSqlBatchWriter
         }
     }
 
+    /// <summary>
+    /// Binds <paramref name="value"/> (converted by <see cref="PgValues.Convert"/>) as parameter <paramref name="name"/> with the
+    /// type of <paramref name="c"/>, and returns the SQL that stands for it.
+    /// </summary>
+    internal static string Bind(NpgsqlCommand cmd, string name, PgColumn c, object? value)
+    {
+        cmd.Parameters.Add(new NpgsqlParameter(name, PgValues.ViaText(c) ? NpgsqlDbType.Text : c.DbType) { Value = value ?? DBNull.Value });
+        // The type name was checked when the table was mapped (PostgreSqlDdl.Columns); it is never plan text.
+        return c.DbType switch
+        {
+            NpgsqlDbType.Numeric => $"@{name}::numeric",
+            NpgsqlDbType.Unknown => $"CAST(@{name} AS {c.PgType})",
+            _ => "@" + name,
+        };
+    }
+
     /// <summary>INSERT (or upsert) of <paramref name="rows"/> with every value bound with its column's type.</summary>
-    private static NpgsqlCommand Statement(NpgsqlConnection conn, TargetTable table, IReadOnlyList<PgColumn> columns, IReadOnlyList<object?[]> rows, WriteMode mode)
+    internal static NpgsqlCommand Statement(NpgsqlConnection conn, TargetTable table, IReadOnlyList<PgColumn> columns, IReadOnlyList<object?[]> rows, WriteMode mode)
     {
         var cmd = conn.CreateCommand();
         var tuples = new List<string>(rows.Count);
@@ -200,16 +216,7 @@ internal static class PostgreSqlBatchWriter
             var names = new string[columns.Count];
             for (var i = 0; i < columns.Count; i++)
             {
-                var name = "p" + p++;
-                var c = columns[i];
-                cmd.Parameters.Add(new NpgsqlParameter(name, PgValues.ViaText(c) ? NpgsqlDbType.Text : c.DbType) { Value = row[i] ?? DBNull.Value });
-                // The type name was checked when the table was mapped (PostgreSqlDdl.Columns); it is never plan text.
-                names[i] = c.DbType switch
-                {
-                    NpgsqlDbType.Numeric => $"@{name}::numeric",
-                    NpgsqlDbType.Unknown => $"CAST(@{name} AS {c.PgType})",
-                    _ => "@" + name,
-                };
+                names[i] = Bind(cmd, "p" + p++, columns[i], row[i]);
             }
             tuples.Add("(" + string.Join(", ", names) + ")");
         }

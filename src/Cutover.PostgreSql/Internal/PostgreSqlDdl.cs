@@ -179,14 +179,18 @@ internal static partial class PostgreSqlDdl
         }
     }
 
-    /// <summary>Foreign keys, added once every table has its keys (a foreign key needs its parent's).</summary>
+    /// <summary>
+    /// Foreign keys, added once every table has its keys (a foreign key needs its parent's). DEFERRABLE INITIALLY IMMEDIATE:
+    /// checked per statement as usual, but applying captured changes defers them to its commit (SET CONSTRAINTS ALL
+    /// DEFERRED), so a child may arrive before its parent within one batch.
+    /// </summary>
     public static IEnumerable<(string What, string Name, bool IsConstraint, string Sql)> CreateForeignKeys(TargetTable t)
     {
         foreach (var fk in t.ForeignKeys)
         {
             var name = PostgreSqlIdentifiers.Truncate($"{t.Name}_{string.Join("_", fk.Columns)}_fkey");
             var refCols = fk.RefColumns.Count > 0 ? $" ({PgSql.QuoteList(fk.RefColumns)})" : "";
-            yield return ("foreign key", name, true, $"ALTER TABLE {PgSql.Quote(t.Name)} ADD CONSTRAINT {PgSql.Quote(name)} FOREIGN KEY ({PgSql.QuoteList(fk.Columns)}) REFERENCES {PgSql.Quote(fk.RefTable)}{refCols}");
+            yield return ("foreign key", name, true, $"ALTER TABLE {PgSql.Quote(t.Name)} ADD CONSTRAINT {PgSql.Quote(name)} FOREIGN KEY ({PgSql.QuoteList(fk.Columns)}) REFERENCES {PgSql.Quote(fk.RefTable)}{refCols} DEFERRABLE INITIALLY IMMEDIATE");
         }
     }
 

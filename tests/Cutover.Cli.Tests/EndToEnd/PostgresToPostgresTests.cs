@@ -155,7 +155,8 @@ public sealed class PostgresToPostgresTests : IDisposable
                 FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
                 WHERE t.relname IN ('accounts', 'orders') ORDER BY 1
                 """));
-        Assert.Equal("FOREIGN KEY (account_id) REFERENCES accounts(id)",
+        // DEFERRABLE (initially immediate): applying captured changes defers it to its commit.
+        Assert.Equal("FOREIGN KEY (account_id) REFERENCES accounts(id) DEFERRABLE",
             _target.Scalar("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'orders'::regclass"));
 
         var status = Json(Cli("status", "cutover.yaml", "--json"));
@@ -382,7 +383,7 @@ public sealed class PostgresToPostgresTests : IDisposable
         // Every child still points at its own parent: joined rows read the same on both sides.
         const string joined = "SELECT e.id, s.project, e.kind FROM events e JOIN sessions s ON s.id = e.session_id ORDER BY e.id";
         Assert.Equal(_source.Rows(joined), _target.Rows(joined));
-        Assert.Equal("FOREIGN KEY (session_id) REFERENCES sessions(id)",
+        Assert.Equal("FOREIGN KEY (session_id) REFERENCES sessions(id) DEFERRABLE",
             _target.Scalar("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' AND conrelid = 'events'::regclass"));
         // Each ULID's time is its session's created_at, to the millisecond.
         var created = _source.Rows("SELECT project, (extract(epoch FROM created_at) * 1000)::bigint FROM sessions ORDER BY project")

@@ -75,6 +75,29 @@ public sealed class SqliteZeroDowntimeTests : ZeroDowntimeScenario
         (long)Db.Scalar(source ? Source : Target, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '\\_cutover%' ESCAPE '\\'")!;
 
     [Fact]
+    public void PauseThenResume_SyncWaitsWhilePausedAndAppliesAfter()
+    {
+        CreateSource(100);
+        WritePlan();
+        Ok(Cli("migrate", "plan.yaml"));
+        Db.Exec(Dir.File("app.db"), "UPDATE items SET qty = qty + 1 WHERE id <= 10");
+        var paused = Cli("pause", "plan.yaml");
+        Ok(paused);
+        Assert.Contains("paused", paused.StdOut);
+        Assert.Contains("PAUSED", Cli("status", "plan.yaml").StdOut);
+
+        using var sync = CutoverCli.Start(Dir.Path, "sync", "plan.yaml");
+        Assert.False(sync.WaitForExit(TimeSpan.FromSeconds(3)), "sync ran while the plan was paused");
+        Assert.Equal(7L, Db.Scalar(Dir.File("app_v2.db"), "SELECT qty FROM items WHERE id = 1"));
+
+        Ok(Cli("resume", "plan.yaml"));
+        Assert.True(sync.WaitForExit(TimeSpan.FromSeconds(30)), "sync did not go on after resume");
+        Assert.Equal(0, sync.ExitCode);
+        Assert.Equal(8L, Db.Scalar(Dir.File("app_v2.db"), "SELECT qty FROM items WHERE id = 1"));
+        Assert.DoesNotContain("PAUSED", Cli("status", "plan.yaml").StdOut);
+    }
+
+    [Fact]
     public Task LifeCycle_SqliteToSqlite_LosesNoWriteAndEndsIdentical() => LifeCycle_WhileTheApplicationWrites_LosesNoWriteAndEndsIdentical();
 
     [Fact]

@@ -28,6 +28,13 @@ public abstract class StoreTestBase : IAsyncLifetime
         await Databases.DisposeAsync();
     }
 
+    /// <summary>Disposes <paramref name="disposable"/> after the test, before the databases are dropped.</summary>
+    protected T Track<T>(T disposable) where T : IAsyncDisposable
+    {
+        _stores.Add(disposable);
+        return disposable;
+    }
+
     /// <summary>Opens a target store on the test's database; it is disposed after the test.</summary>
     protected async Task<ITargetStore> TargetAsync()
     {
