@@ -190,7 +190,7 @@ SQL
     WRITER_SOURCE="Host=127.0.0.1;Port=$PG_PORT;Username=$PG_USER;Database=$SOURCE_DBNAME"
     WRITER_TARGET="Host=127.0.0.1;Port=$PG_PORT;Username=$PG_USER;Database=$TARGET_DBNAME"
     PG_VERSION="$(psql_in cutover_test 'SHOW server_version')"
-    ENGINE_DETAIL="PostgreSQL ${PG_VERSION%% *}, two databases on one throwaway server (scripts/services/postgres.sh: 127.0.0.1, fsync=off, synchronous_commit=off, full_page_writes=off)"
+    ENGINE_DETAIL="PostgreSQL ${PG_VERSION%% *}, two databases on one throwaway server (scripts/services/postgres.sh: 127.0.0.1, fsync=off, synchronous_commit=off, full_page_writes=off, wal_level=logical)"
     store_sql() {
         local db="$SOURCE_DBNAME"
         [[ "$1" == source ]] || db="$TARGET_DBNAME"
