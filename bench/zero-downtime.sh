@@ -316,13 +316,13 @@ CUT_VERIFY_MS="$(python3 -c 'import json, sys; print(next((s["ms"] for s in json
 
 # 5. Writes on the target, flowing back, until the follower has reported one 10-second reverse window.
 log "writes on the target; waiting for the follower's first reverse window line (at most $REVERSE_WAIT s)"
-REVERSE_STARTED="$(date +%s)"
-while [[ -z "$(window_lines reverse)" ]] && (( $(date +%s) - REVERSE_STARTED < REVERSE_WAIT )); do
+REVERSE_STARTED_NS="$(date +%s%N)"
+while [[ -z "$(window_lines reverse)" ]] && (( ($(date +%s%N) - REVERSE_STARTED_NS) / 1000000000 < REVERSE_WAIT )); do
     follower_alive || { tail -n 20 "$FOLLOW_OUT.stderr" >&2; die "the follower stopped after the cut-over; see $FOLLOW_OUT.stderr"; }
     sleep 0.2
 done
 REVERSE_WINDOWS="$(window_lines reverse)"
-REVERSE_S="$(( $(date +%s) - REVERSE_STARTED ))"
+REVERSE_S="$(awk -v a="$REVERSE_STARTED_NS" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')"
 [[ -n "$REVERSE_WINDOWS" ]] || log "no reverse window line after $REVERSE_WAIT s; rolling back anyway"
 
 # 6. Back to the source.
@@ -586,6 +586,9 @@ poll plus one read, apply and acknowledge round; the p99 is a whole poll plus a 
 shorter poll would lower both, for more reads of an idle changelog. The first window after the
 follower starts holds the changes written while its process was starting (a few hundred ms old when
 first read) and the JIT's first compiles; its p99 was $(ms "$FWD_WARMUP_P99")$( (( FWD_TOTAL_WINDOWS >= 2 )) && printf ', which is why it is left out' || printf ', and as the only window of this run it is in the forward figures').
+The reverse window starts at the switch: changes written on the target while the follower was
+stepping back in (it checks every 100 ms whether the hand-over has ended, then opens the reverse
+path) waited for it, which is likely why its p99 and max are above the forward ones.
 Changes are stamped to the millisecond and the lag histogram's buckets are 1 ms wide, so the figures
 are good to about a millisecond; the max is where the $(nproc) cores, shared by the writer, the follower
 and the $ENGINE_NAME stores, show (a garbage collection, a checkpoint). $(contention_sentence) Write pause: of the
