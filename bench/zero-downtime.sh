@@ -589,9 +589,11 @@ first read) and the JIT's first compiles; its p99 was $(ms "$FWD_WARMUP_P99")$( 
 The reverse window starts at the switch: changes written on the target while the follower was
 stepping back in (it checks every 100 ms whether the hand-over has ended, then opens the reverse
 path) waited for it, which is likely why its p99 and max are above the forward ones.
-Changes are stamped to the millisecond and the lag histogram's buckets are 1 ms wide, so the figures
-are good to about a millisecond; the max is where the $(nproc) cores, shared by the writer, the follower
-and the $ENGINE_NAME stores, show (a garbage collection, a checkpoint). $(contention_sentence) Write pause: of the
+The lag histogram's buckets are 1 ms wide$( [[ "$ENGINE" == sqlite ]] && printf ' and the SQLite trigger stamps changes to the millisecond'), so
+the figures are good to about a millisecond; the max is where the $(nproc) cores, shared by the writer,
+the follower and the $ENGINE_NAME stores, show (a garbage collection, a checkpoint).
+$(contention_sentence)
+Write pause: of the
 cut-over's $(ms "$CUT_PAUSE"), \`verify: counts\` took $(ms "$CUT_VERIFY_MS") (it counts every row on both sides while writes
 wait, so it grows with the table); the freeze, the drain ($(fmt "$CUT_DRAINED") changes written just before the
 freeze), the switch of authority and the unfreeze took the rest. The application waits a little
