@@ -4,7 +4,8 @@ namespace Cutover.Writer;
 
 /// <summary>
 /// <c>cutover-writer --plan PLAN --source CONN --target CONN --engine sqlite|postgres --rate N --log FILE --model FILE
-/// [--stop-file FILE] [--seconds N] [--first-id N] [--seed-max-id N]</c>. CONN are ADO.NET connection strings (the writer is
+/// [--stop-file FILE] [--seconds N] [--first-id N] [--seed-max-id N]</c> (--first-id defaults to 1 000 000, or
+/// seed-max-id + 1 when that is larger). CONN are ADO.NET connection strings (the writer is
 /// the application, not Cutover); the plan only tells it where the control state lives.
 /// </summary>
 internal sealed record WriterOptions(
@@ -39,7 +40,8 @@ internal sealed record WriterOptions(
             Need("model"),
             map.GetValueOrDefault("stop-file"),
             Num("seconds", 3600),
-            (long)Num("first-id", 1_000_000),
+            // New ids start after the seeded ones (a seeded id 1 000 000 would otherwise be inserted again).
+            (long)Num("first-id", Math.Max(1_000_000, Num("seed-max-id", 0) + 1)),
             (long)Num("seed-max-id", 0));
     }
 }

@@ -31,6 +31,12 @@ public interface IChangeCapture : IAsyncDisposable
     Task SetFrozenAsync(bool frozen, string message, CancellationToken ct);
 
     /// <summary>
+    /// How long the last <see cref="SetFrozenAsync"/> waited before the freeze took hold, while the application's writes were
+    /// still accepted (SQLite: for the write lock its writes held). A hand-over leaves it out of the write pause it reports.
+    /// </summary>
+    TimeSpan LastFreezeWait => TimeSpan.Zero;
+
+    /// <summary>
     /// The next changes in commit order, whole transactions only: about <paramref name="maxChanges"/> (more when one transaction
     /// is larger). An empty batch when nothing is pending.
     /// </summary>

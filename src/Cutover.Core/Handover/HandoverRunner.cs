@@ -57,6 +57,7 @@ public static class HandoverRunner
         var step = HandoverSteps.Prepare;
         var frozen = false;
         var pause = new Stopwatch();
+        var freezeWait = TimeSpan.Zero;
         long before = 0, drained = 0;
         IReadOnlyList<EntityVerification> verification = [];
         PlanLock? syncLock = null;
@@ -91,6 +92,8 @@ public static class HandoverRunner
             frozen = true;
             pause.Start();
             await path.Capture.SetFrozenAsync(true, $"WRITES_FROZEN: plan {ctx.Plan.Name}: writes are frozen for a {verb}; they resume on the {to} in a moment (see: cutover status)", ct).ConfigureAwait(false);
+            // Waiting for the freeze to take hold is not a pause: the application's writes were still accepted meanwhile.
+            freezeWait = path.Capture.LastFreezeWait;
             steps.Add((step, sw.Elapsed.TotalMilliseconds));
 
             step = HandoverSteps.Drain;
@@ -167,7 +170,7 @@ public static class HandoverRunner
             Steps = steps,
             ChangesBeforeFreeze = before,
             ChangesDrained = drained,
-            PauseMs = pause.Elapsed.TotalMilliseconds,
+            PauseMs = Math.Max(0, (pause.Elapsed - freezeWait).TotalMilliseconds),
             Verification = verification,
         };
     }

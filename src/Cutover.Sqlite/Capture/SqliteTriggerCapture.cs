@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cutover.Capture;
 using Cutover.Errors;
 using Cutover.Sqlite.Internal;
@@ -84,7 +85,21 @@ internal sealed class SqliteTriggerCapture : IChangeCapture
     /// Commits the flag (and freeze triggers that raise <paramref name="message"/>) in one write transaction. SQLite has one
     /// writer at a time, so once that commits every write accepted before it has committed, and every later one is refused.
     /// </summary>
-    public Task SetFrozenAsync(bool frozen, string message, CancellationToken ct) => WriteAsync(frozen ? "freeze writes" : "unfreeze writes", tx =>
+    public Task SetFrozenAsync(bool frozen, string message, CancellationToken ct)
+    {
+        var called = Stopwatch.GetTimestamp();
+        return WriteAsync(frozen ? "freeze writes" : "unfreeze writes", tx =>
+        {
+            // BEGIN IMMEDIATE has returned: from here the application's writes wait for this transaction, then are refused.
+            LastFreezeWait = Stopwatch.GetElapsedTime(called);
+            SetFrozen(tx, frozen, message);
+        }, ct);
+    }
+
+    /// <inheritdoc />
+    public TimeSpan LastFreezeWait { get; private set; }
+
+    private void SetFrozen(SqliteTransaction tx, bool frozen, string message)
     {
         RequireInstalled(tx);
         if (frozen)
@@ -95,7 +110,7 @@ internal sealed class SqliteTriggerCapture : IChangeCapture
         cmd.Parameters.AddWithValue("@f", frozen ? 1 : 0);
         cmd.Parameters.AddWithValue("@m", frozen ? SqliteCaptureSchema.FreezeMessage("the captured tables", _plan, message) : DBNull.Value);
         cmd.ExecuteNonQuery();
-    }, ct);
+    }
 
     /// <summary>
     /// Closes the current epoch in a short write transaction (it cannot fall inside anyone else's), then reads whole closed
