@@ -116,8 +116,22 @@ internal sealed class SqliteTriggerCapture : IChangeCapture
     /// Closes the current epoch in a short write transaction (it cannot fall inside anyone else's), then reads whole closed
     /// epochs, and so whole transactions, in one read transaction.
     /// </summary>
+    /// <summary>The change counter when the last read found nothing pending (null after a read that found changes).</summary>
+    private long? _idleSeq;
+
     public async Task<ChangeBatch> ReadAsync(int maxChanges, CancellationToken ct)
     {
+        // A following sync polls every 20 ms: while nothing new was recorded since the last empty read, answer from a
+        // plain read of the counter instead of a write transaction on the application's database.
+        if (_idleSeq is { } idle && await RunAsync("read the capture counter", () =>
+            {
+                using var cmd = _conn.CreateCommand();
+                cmd.CommandText = $"SELECT seq FROM {SqliteSql.Quote(SqliteCaptureSchema.Control)} WHERE id = 1";
+                return cmd.ExecuteScalar() is long current && current == idle;
+            }, ct).ConfigureAwait(false))
+        {
+            return new ChangeBatch([], 0, idle.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         var (epoch, seq) = await RunAsync("close the capture epoch", () =>
         {
             using var tx = _conn.BeginTransaction();
@@ -131,7 +145,9 @@ internal sealed class SqliteTriggerCapture : IChangeCapture
             tx.Commit();
             return closed;
         }, ct).ConfigureAwait(false);
-        return await RunAsync("read captured changes", () => SqliteChangeReader.Read(_conn, epoch, seq, maxChanges), ct).ConfigureAwait(false);
+        var batch = await RunAsync("read captured changes", () => SqliteChangeReader.Read(_conn, epoch, seq, maxChanges), ct).ConfigureAwait(false);
+        _idleSeq = batch.Changes.Count == 0 ? seq : null;
+        return batch;
     }
 
     /// <summary>Deletes exactly the changelog rows <paramref name="batch"/> read; changes recorded since stay.</summary>
