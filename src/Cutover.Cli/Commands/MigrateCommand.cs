@@ -44,6 +44,8 @@ internal static class MigrateCommand
             return report.PreflightPassed ? Errors.ExitCodes.Ok : Errors.ExitCodes.PreflightFailed;
         }
         using var planLock = PlanLock.Acquire(plan.StateDirectory, plan.Name);
+        // A sync applying changes into tables being copied again would race the copy (a row it deletes could come back).
+        using var syncLock = PlanLock.Acquire(plan.StateDirectory, plan.Name, Handover.HandoverRunner.SyncLockFile, $"a sync of plan '{plan.Name}' is running; stop it before migrate");
         FileLog.Attach(plan.StateDirectory);
         using var loggers = FileLog.CreateFactory();
         var result = await Terminal.WithProgressAsync(o.Json, async observer =>

@@ -44,6 +44,10 @@ internal static class SyncCommand
             throw new CutoverException(ErrorCodes.SyncNotReady,
                 $"the copy has not finished (run {run?.Id ?? "none"}: {(run is null ? "not started" : RunStatusText.ToText(run.Status) + " in " + run.Phase)}); changes are applied once it has: cutover migrate {o.Plan}");
         }
+        if (await state.GetValueAsync(ControlKeys.Stage, ct).ConfigureAwait(false) == "complete")
+        {
+            throw new CutoverException(ErrorCodes.CaptureNotInstalled, $"plan '{plan.Name}' is complete: capture was removed and the run archived; there is nothing left to sync");
+        }
         var results = new List<SyncResult>();
         while (!ct.IsCancellationRequested)
         {
@@ -59,6 +63,12 @@ internal static class SyncCommand
             using var syncLock = o.Follow
                 ? await PlanLock.WaitAsync(plan.StateDirectory, plan.Name, HandoverRunner.SyncLockFile, $"a sync of plan '{plan.Name}' is already running", TimeSpan.FromDays(1), TimeProvider.System, ct).ConfigureAwait(false)
                 : PlanLock.Acquire(plan.StateDirectory, plan.Name, HandoverRunner.SyncLockFile, $"a sync of plan '{plan.Name}' is already running");
+            // Checked again each time the lock is taken: a migrate or restore may have run while this sync stood aside.
+            var current = await state.LatestRunAsync(ct).ConfigureAwait(false);
+            if (current?.Id != run.Id || current.Status != RunStatus.Completed)
+            {
+                throw new CutoverException(ErrorCodes.SyncNotReady, $"run {run.Id} is no longer the completed copy sync started from; run sync again once migrate has finished");
+            }
             var direction = await state.GetValueAsync(ControlKeys.Authority, ct).ConfigureAwait(false) == "target" ? SyncDirection.Reverse : SyncDirection.Forward;
             await using var path = await SyncPath.OpenAsync(ctx, direction, ct).ConfigureAwait(false);
             using var stepAside = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -47,7 +47,7 @@ public static class EntityCopier
         {
             toUpsert = 0;
         }
-        var reader = Task.Run(() => ReadAsync(ctx, e, transformer, after, until, replayUntil, resilience, channel.Writer, linked.Token), linked.Token);
+        var reader = Task.Run(() => ReadAsync(ctx, e, transformer, progress.RunId, after, until, replayUntil, resilience, channel.Writer, linked.Token), linked.Token);
         var clock = Stopwatch.StartNew();
         var baseSeconds = progress.Seconds;
         ctx.Observer.EntityStarted(progress.Entity, progress.Total, progress.Read);
@@ -94,7 +94,7 @@ public static class EntityCopier
         return progress;
     }
 
-    private static async Task ReadAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, object?[]? after, object?[]? until, object?[]? replayUntil,
+    private static async Task ReadAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, string runId, object?[]? after, object?[]? until, object?[]? replayUntil,
         Polly.ResiliencePipeline resilience, ChannelWriter<CopyBatch> writer, CancellationToken ct)
     {
         Exception? error = null;
@@ -102,10 +102,10 @@ public static class EntityCopier
         {
             if (replayUntil is not null)
             {
-                await ReadSegmentAsync(ctx, e, transformer, after, replayUntil, replay: true, resilience, writer, ct).ConfigureAwait(false);
+                await ReadSegmentAsync(ctx, e, transformer, runId, after, replayUntil, replay: true, resilience, writer, ct).ConfigureAwait(false);
                 after = replayUntil;
             }
-            await ReadSegmentAsync(ctx, e, transformer, after, until, replay: false, resilience, writer, ct).ConfigureAwait(false);
+            await ReadSegmentAsync(ctx, e, transformer, runId, after, until, replay: false, resilience, writer, ct).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -119,12 +119,22 @@ public static class EntityCopier
     }
 
     /// <summary>Reads the rows after <paramref name="after"/> up to <paramref name="until"/> (inclusive; null: to the end) into batches.</summary>
-    private static async Task ReadSegmentAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, object?[]? after, object?[]? until, bool replay,
+    private static async Task ReadSegmentAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, string runId, object?[]? after, object?[]? until, bool replay,
         Polly.ResiliencePipeline resilience, ChannelWriter<CopyBatch> writer, CancellationToken ct)
     {
         var rows = new List<object?[]>(ctx.Plan.BatchSize);
         // Keyset reads restart cleanly: a retry reads again after the last row this reader got, so no row is read twice.
         var last = after;
+        // A live source gains rows after the id-map phase: they get their new ids as the copy reads them (insert-or-ignore).
+        var ulids = ctx.Plan.Capture != Capture.CaptureMode.None && e.IsRekeyed ? new Ids.UlidGenerator(ctx.Time) : null;
+        async Task<TransformedRow[]> TransformAsync(List<object?[]> batch, CancellationToken t)
+        {
+            if (ulids is not null)
+            {
+                await Ids.IdMapBuilder.MapRowsAsync(ctx, e, ulids, batch, runId, t).ConfigureAwait(false);
+            }
+            return await transformer.TransformAsync(batch, t).ConfigureAwait(false);
+        }
         await resilience.ExecuteAsync(async t =>
         {
             await foreach (var row in ctx.Source.ReadAsync(e.SourceRead(last) with { Until = until }, t).ConfigureAwait(false))
@@ -133,14 +143,14 @@ public static class EntityCopier
                 last = e.KeyOf(row);
                 if (rows.Count == ctx.Plan.BatchSize)
                 {
-                    await writer.WriteAsync(new CopyBatch(await transformer.TransformAsync(rows, t).ConfigureAwait(false), e.KeyOf(rows[^1]), replay), t).ConfigureAwait(false);
+                    await writer.WriteAsync(new CopyBatch(await TransformAsync(rows, t).ConfigureAwait(false), e.KeyOf(rows[^1]), replay), t).ConfigureAwait(false);
                     rows = new List<object?[]>(ctx.Plan.BatchSize);
                 }
             }
         }, ct).ConfigureAwait(false);
         if (rows.Count > 0)
         {
-            await writer.WriteAsync(new CopyBatch(await transformer.TransformAsync(rows, ct).ConfigureAwait(false), e.KeyOf(rows[^1]), replay), ct).ConfigureAwait(false);
+            await writer.WriteAsync(new CopyBatch(await TransformAsync(rows, ct).ConfigureAwait(false), e.KeyOf(rows[^1]), replay), ct).ConfigureAwait(false);
         }
     }
 

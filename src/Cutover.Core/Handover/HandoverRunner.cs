@@ -41,7 +41,7 @@ public static class HandoverRunner
             }
             // Killed after the switch: the new side only needs unfreezing.
             var clock = Stopwatch.StartNew();
-            await FinishAsync(ctx, path, back, direction, ct).ConfigureAwait(false);
+            await FinishAsync(ctx, path, back, direction, null, ct).ConfigureAwait(false);
             steps.Add((HandoverSteps.Unfreeze, clock.Elapsed.TotalMilliseconds));
             return new HandoverResult { Direction = direction, Authority = to, Steps = steps, Finished = true };
         }
@@ -55,12 +55,12 @@ public static class HandoverRunner
         }
 
         var step = HandoverSteps.Prepare;
-        var frozen = false;
         var pause = new Stopwatch();
         var freezeWait = TimeSpan.Zero;
         long before = 0, drained = 0;
         IReadOnlyList<EntityVerification> verification = [];
         PlanLock? syncLock = null;
+        var switched = false;
         try
         {
             var sw = Stopwatch.StartNew();
@@ -72,10 +72,13 @@ public static class HandoverRunner
             await back.Capture.StartAsync(back.Tables, ct).ConfigureAwait(false);
             await back.Capture.SetFrozenAsync(true, FrozenMessage(ctx, from), ct).ConfigureAwait(false);
             // A cut-over killed part-way may have left the source frozen: finishing it is then the quickest way back to writes.
-            if (direction == SyncDirection.Forward && handover is null)
+            if (direction == SyncDirection.Forward)
             {
                 var lag = await path.Capture.StatusAsync(ct).ConfigureAwait(false);
-                CheckLag(ctx, lag);
+                if (!lag.Frozen)
+                {
+                    CheckLag(ctx, lag);
+                }
             }
             steps.Add((step, sw.Elapsed.TotalMilliseconds));
 
@@ -83,15 +86,20 @@ public static class HandoverRunner
             sw.Restart();
             await EnterAsync(state, direction, step, $"{verb}: applying pending changes before the freeze", ct).ConfigureAwait(false);
             before = (await SyncRunner.RunAsync(ctx, path, follow: false, ct, ctx.Plan.Cutover.DrainTimeout).ConfigureAwait(false)).Changes;
+            await CheckNoRefusedRowsAsync(ctx, ct).ConfigureAwait(false);
             steps.Add((step, sw.Elapsed.TotalMilliseconds));
 
             step = HandoverSteps.Freeze;
             sw.Restart();
             await EnterAsync(state, direction, step, $"{verb}: maintenance on, writes on the {from} frozen", ct).ConfigureAwait(false);
             await state.SetValueAsync(ControlKeys.Maintenance, "on", ct).ConfigureAwait(false);
-            frozen = true;
             pause.Start();
-            await path.Capture.SetFrozenAsync(true, $"WRITES_FROZEN: plan {ctx.Plan.Name}: writes are frozen for a {verb}; they resume on the {to} in a moment (see: cutover status)", ct).ConfigureAwait(false);
+            // Bounded: a session that keeps a transaction open must not keep the source frozen for ever.
+            using (var freezeLimit = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                freezeLimit.CancelAfter(ctx.Plan.Cutover.DrainTimeout);
+                await path.Capture.SetFrozenAsync(true, $"WRITES_FROZEN: plan {ctx.Plan.Name}: writes are frozen for a {verb}; they resume on the {to} in a moment (see: cutover status)", freezeLimit.Token).ConfigureAwait(false);
+            }
             // Waiting for the freeze to take hold is not a pause: the application's writes were still accepted meanwhile.
             freezeWait = path.Capture.LastFreezeWait;
             steps.Add((step, sw.Elapsed.TotalMilliseconds));
@@ -99,7 +107,9 @@ public static class HandoverRunner
             step = HandoverSteps.Drain;
             sw.Restart();
             await EnterAsync(state, direction, step, $"{verb}: applying the last changes", ct).ConfigureAwait(false);
-            drained = (await SyncRunner.RunAsync(ctx, path, follow: false, ct, ctx.Plan.Cutover.DrainTimeout).ConfigureAwait(false)).Changes;
+            // Writes are frozen: no pause or throttle applies, and the drain goes on until the changelog is empty (bounded by drain_timeout).
+            drained = (await SyncRunner.RunAsync(ctx, path, follow: false, ct, ctx.Plan.Cutover.DrainTimeout, frozen: true).ConfigureAwait(false)).Changes;
+            await CheckNoRefusedRowsAsync(ctx, ct).ConfigureAwait(false);
             var left = await path.Capture.StatusAsync(ct).ConfigureAwait(false);
             if (left.Pending > 0)
             {
@@ -126,11 +136,12 @@ public static class HandoverRunner
             step = HandoverSteps.Flip;
             sw.Restart();
             await EnterAsync(state, direction, step, $"{verb}: authority to the {to}", ct).ConfigureAwait(false);
-            await state.SetValueAsync(ControlKeys.Authority, to, ct).ConfigureAwait(false);
-            await state.AuditAsync($"{Prefix(direction)}.switch", $"authority: {from} -> {to}", ct).ConfigureAwait(false);
+            await state.SetValueAsync(ControlKeys.Authority, to, CancellationToken.None).ConfigureAwait(false);
+            switched = true;
+            await state.AuditAsync($"{Prefix(direction)}.switch", $"authority: {from} -> {to}", CancellationToken.None).ConfigureAwait(false);
             steps.Add((step, sw.Elapsed.TotalMilliseconds));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || frozen)
+        catch (Exception ex) when (!switched)
         {
             syncLock?.Dispose();
             var code = ex switch
@@ -158,9 +169,8 @@ public static class HandoverRunner
         var finish = Stopwatch.StartNew();
         using (syncLock)
         {
-            await FinishAsync(ctx, path, back, direction, CancellationToken.None).ConfigureAwait(false);
+            await FinishAsync(ctx, path, back, direction, pause, CancellationToken.None).ConfigureAwait(false);
         }
-        pause.Stop();
         steps.Add((HandoverSteps.Unfreeze, finish.Elapsed.TotalMilliseconds));
         await state.AuditAsync($"{Prefix(direction)}.complete", $"authority on the {to}; writes paused {pause.Elapsed.TotalMilliseconds:0} ms; {before + drained} changes applied", CancellationToken.None).ConfigureAwait(false);
         return new HandoverResult
@@ -182,22 +192,43 @@ public static class HandoverRunner
     public static async Task AbortAsync(MigrationContext ctx, SyncPath path, SyncDirection direction, CancellationToken ct)
     {
         var state = ctx.RequireState();
+        var from = direction == SyncDirection.Forward ? "source" : "target";
+        if ((await state.GetValueAsync(ControlKeys.Authority, ct).ConfigureAwait(false) ?? "source") != from)
+        {
+            throw new CutoverException(ErrorCodes.WrongAuthority, $"the {from} is no longer authoritative (the switch happened); run the hand-over again to finish it");
+        }
         await path.Capture.SetFrozenAsync(false, "", ct).ConfigureAwait(false);
         await state.SetValueAsync(ControlKeys.Maintenance, "off", ct).ConfigureAwait(false);
         await state.SetValueAsync(ControlKeys.Handover, null, ct).ConfigureAwait(false);
         await state.AuditAsync($"{Prefix(direction)}.aborted", $"the {(direction == SyncDirection.Forward ? "source" : "target")} stays authoritative and writable", ct).ConfigureAwait(false);
     }
 
-    private static async Task FinishAsync(MigrationContext ctx, SyncPath path, SyncPath back, SyncDirection direction, CancellationToken ct)
+    /// <summary>After the switch: the new side opens (ending the write pause), then the old side's freeze says where writes go now.</summary>
+    private static async Task FinishAsync(MigrationContext ctx, SyncPath path, SyncPath back, SyncDirection direction, Stopwatch? pause, CancellationToken ct)
     {
         var state = ctx.RequireState();
         var to = direction == SyncDirection.Forward ? "target" : "source";
         await EnterAsync(state, direction, HandoverSteps.Unfreeze, $"writes open on the {to}", ct).ConfigureAwait(false);
-        // The old side stays frozen, now saying where writes go; the new side opens.
-        await path.Capture.SetFrozenAsync(true, FrozenMessage(ctx, to), ct).ConfigureAwait(false);
         await back.Capture.SetFrozenAsync(false, "", ct).ConfigureAwait(false);
         await state.SetValueAsync(ControlKeys.Maintenance, "off", ct).ConfigureAwait(false);
+        pause?.Stop();
+        await path.Capture.SetFrozenAsync(true, FrozenMessage(ctx, to), ct).ConfigureAwait(false);
         await state.SetValueAsync(ControlKeys.Handover, null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Rows the transforms refused while syncing (recorded as failures under on_error: skip) are writes the other side does not
+    /// have: switching authority over them would lose them, whatever the counts say.
+    /// </summary>
+    private static async Task CheckNoRefusedRowsAsync(MigrationContext ctx, CancellationToken ct)
+    {
+        var failures = await ctx.RequireState().FailuresAsync(null, unresolvedOnly: true, ct).ConfigureAwait(false);
+        if (failures.Count > 0)
+        {
+            var f = failures[0];
+            throw new CutoverException(ErrorCodes.RowRejected,
+                $"{failures.Count} rows are recorded as refused (first: {f.Entity} key {Values.Value.DisplayKey(Values.KeyCodec.Decode(f.Key))}: {f.Code}); they would be lost by the switch. Fix them (cutover status, cutover retry) and try again");
+        }
     }
 
     private static async Task CheckReadyAsync(MigrationContext ctx, SyncPath path, CancellationToken ct)

@@ -45,7 +45,13 @@ public sealed class ChangeApplier
             if (!_byTable.TryGetValue(c.Table, out var bound))
             {
                 throw new CutoverException(ErrorCodes.CaptureConflict,
-                    $"{_path.Capture.Display}: a change to table '{c.Table}' was captured, but the plan has no such entity; remove the capture (cutover complete) and start again");
+                    $"{_path.Capture.Display}: a change to table '{c.Table}' was captured, but the plan has no such entity; put the entity back in the plan");
+            }
+            if (c.Row.Length != bound.Entity.SourceColumns.Count)
+            {
+                // Rows are read by position: a plan that now reads other columns than capture records would put values in the wrong place.
+                throw new CutoverException(ErrorCodes.CaptureConflict,
+                    $"{_path.Capture.Display}: table '{c.Table}' is captured with {c.Row.Length} columns but the plan reads {bound.Entity.SourceColumns.Count}; the plan's columns changed since migrate installed capture: put them back as they were");
             }
             if (!latest.TryGetValue(c.Table, out var perKey))
             {
@@ -64,7 +70,9 @@ public sealed class ChangeApplier
             }
             var (entity, transformer, targetKey) = _byTable[e.Source.Name];
             var upsertRows = perKey.Values.Where(c => c.Kind != ChangeKind.Delete).Select(c => c.Row).ToList();
-            var deleteRows = perKey.Values.Where(c => c.Kind == ChangeKind.Delete).Select(c => c.Row).ToList();
+            // A delete needs only the key: transforming the other columns of the old row could refuse it (a value that no longer casts)
+            // and leave the row on the other side for ever.
+            var deleteRows = perKey.Values.Where(c => c.Kind == ChangeKind.Delete).Select(c => KeyOnly(entity, c.Row)).ToList();
             if (_path.Direction == SyncDirection.Forward && entity.IsRekeyed && upsertRows.Count > 0)
             {
                 await IdMapBuilder.MapRowsAsync(_ctx, entity, _ulids, upsertRows, _runId, ct).ConfigureAwait(false);
@@ -82,12 +90,22 @@ public sealed class ChangeApplier
                 }
             }
             var deletes = new List<IReadOnlyList<object?>>(deleteRows.Count);
+            // Two source keys can land on one target key (1.0 and 1.00, 5 and '5'): the row the batch upserts must not then be deleted.
+            var upserted = upserts.Select(u => KeyCodec.Encode(targetKey.Select(i => u[i]).ToArray())).ToHashSet(StringComparer.Ordinal);
             foreach (var t in await transformer.TransformAsync(deleteRows, ct).ConfigureAwait(false))
             {
                 // A deleted row whose key never made it across (a re-keyed row created and deleted between two syncs) has nothing to delete.
                 if (t.Ok)
                 {
-                    deletes.Add(targetKey.Select(i => t.Target![i]).ToArray());
+                    var key = targetKey.Select(i => t.Target![i]).ToArray();
+                    if (!upserted.Contains(KeyCodec.Encode(key)))
+                    {
+                        deletes.Add(key);
+                    }
+                }
+                else if (!entity.IsRekeyed)
+                {
+                    failures.Add(new FailureRecord(0, _runId, entity.Name, KeyCodec.Encode(entity.KeyOf(t.Source)), t.Code!, "delete: " + t.Message!, _ctx.Time.GetUtcNow(), null));
                 }
             }
             changes.Add(new TableChanges(entity.Target, upserts, deletes));
@@ -110,6 +128,17 @@ public sealed class ChangeApplier
             await _path.Writer.ApplyAsync(changes, ct).ConfigureAwait(false);
         }
         return failures.Count;
+    }
+
+    /// <summary>The row with every column but the key set to NULL.</summary>
+    private static object?[] KeyOnly(BoundEntity e, object?[] row)
+    {
+        var key = new object?[row.Length];
+        foreach (var i in e.SourceKeyIndexes)
+        {
+            key[i] = row[i];
+        }
+        return key;
     }
 
     /// <summary>Where the key columns sit in a transformed row (the layout WriteBatchAsync takes: rowid first when it is the key).</summary>

@@ -27,7 +27,9 @@ public static class SyncRunner
     /// writing never leaves the changelog empty); with <paramref name="follow"/>, keeps applying until cancelled (then returns
     /// normally). <paramref name="deadline"/> bounds a drain: passing it with changes still pending throws LAG_TOO_HIGH.
     /// </summary>
-    public static async Task<SyncResult> RunAsync(MigrationContext ctx, SyncPath path, bool follow, CancellationToken ct, TimeSpan? deadline = null)
+    /// <paramref name="frozen"/>: writes on the store changes come from are frozen (a hand-over's drain): no pause or throttle applies,
+    /// and it goes on until the changelog is empty.
+    public static async Task<SyncResult> RunAsync(MigrationContext ctx, SyncPath path, bool follow, CancellationToken ct, TimeSpan? deadline = null, bool frozen = false)
     {
         var state = ctx.RequireState();
         var run = await state.LatestRunAsync(ct).ConfigureAwait(false) ?? throw new CutoverException(ErrorCodes.NoRun, "nothing has been migrated yet");
@@ -51,7 +53,10 @@ public static class SyncRunner
             ChangeBatch batch;
             try
             {
-                await throttle.BeforeBatchAsync(ct).ConfigureAwait(false);
+                if (!frozen)
+                {
+                    await throttle.BeforeBatchAsync(ct).ConfigureAwait(false);
+                }
                 batch = await path.Capture.ReadAsync(maxChanges, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (follow && ct.IsCancellationRequested)
@@ -82,7 +87,7 @@ public static class SyncRunner
             if (deadline is { } limit && clock.Elapsed > limit)
             {
                 throw new CutoverException(ErrorCodes.LagTooHigh,
-                    $"{path.Capture.Display}: changes were still arriving after {Plan.DurationText.Format(limit)} ({changes} applied so far); the drain gave up");
+                    $"{path.Capture.Display}: {changes} changes applied in {Plan.DurationText.Format(limit)} and more were still pending; gave up (raise cutover.drain_timeout, or let 'cutover sync --follow' catch up first)");
             }
             var started = Stopwatch.GetTimestamp();
             // A batch is applied and acknowledged as a whole: cancelling half-way would only make the rerun apply it again.
@@ -121,13 +126,16 @@ public static class SyncRunner
             }
             try
             {
-                await throttle.AfterBatchAsync(batch.Changes.Count, writeTime, ct).ConfigureAwait(false);
+                if (!frozen)
+                {
+                    await throttle.AfterBatchAsync(batch.Changes.Count, writeTime, ct).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (follow && ct.IsCancellationRequested)
             {
                 break;
             }
-            if (!follow && batch.Changes.Min(c => c.At) >= startedAt)
+            if (!follow && !frozen && batch.Changes.Min(c => c.At) >= startedAt)
             {
                 break;
             }

@@ -144,6 +144,24 @@ public sealed class SqliteZeroDowntimeTests : ZeroDowntimeScenario
     }
 
     [Fact]
+    public void Rollback_WhileTheSourceIsAuthoritativeAndCaptured_RefusesInsteadOfRestoringBackups()
+    {
+        CreateSource(100);
+        WritePlan();
+        Ok(Cli("migrate", "plan.yaml"));
+        Db.Exec(Dir.File("app.db"), "UPDATE items SET qty = 1 WHERE id = 3");
+        Ok(Cli("sync", "plan.yaml"));
+
+        var r = Cli("rollback", "plan.yaml");
+
+        Assert.Equal(12, r.ExitCode);
+        Assert.Contains("WRONG_AUTHORITY", r.StdErr);
+        Assert.Contains("no cut-over to roll back", r.StdErr);
+        Assert.Equal(100L, Db.Count(Dir.File("app_v2.db"), "items"));
+        Assert.Equal(1L, Db.Scalar(Dir.File("app_v2.db"), "SELECT qty FROM items WHERE id = 3"));
+    }
+
+    [Fact]
     public Task LifeCycle_SqliteToSqlite_LosesNoWriteAndEndsIdentical() => LifeCycle_WhileTheApplicationWrites_LosesNoWriteAndEndsIdentical();
 
     [Fact]
