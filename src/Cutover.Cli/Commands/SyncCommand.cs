@@ -57,7 +57,7 @@ internal static class SyncCommand
                 {
                     throw new CutoverException(ErrorCodes.WritesFrozen, $"a hand-over is in progress ({handover}); it applies the changes itself");
                 }
-                await Task.Delay(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(20), ct).ConfigureAwait(false);
                 continue;
             }
             using var syncLock = o.Follow
