@@ -143,4 +143,26 @@ public sealed class SyncInProcessTests : IDisposable
         Assert.True(result.LagP99Ms >= result.LagP50Ms);
         Assert.Equal(120L, SqliteFile.Scalar(Target, "SELECT COUNT(*) FROM items"));
     }
+
+    [Fact]
+    public async Task ReversePath_SourceColumnNotNullWithoutDefaultThatThePlanDrops_IsRefusedNamingIt()
+    {
+        SqliteFile.Exec(Source, "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, secret TEXT NOT NULL); INSERT INTO items VALUES (1, 'a', 's');");
+        await using var ctx = await OpenAsync("""
+            name: rv
+            source: sqlite:./app.db
+            target: sqlite:./app_v2.db
+            capture: triggers
+            entities:
+              - table: items
+                columns:
+                  secret: { drop: true }
+            """);
+        Assert.Equal(RunStatus.Completed, (await Migrator.RunAsync(ctx, CancellationToken.None)).Status);
+
+        var error = await Assert.ThrowsAsync<CutoverException>(() => SyncPath.OpenAsync(ctx, SyncDirection.Reverse, CancellationToken.None));
+
+        Assert.Equal(ErrorCodes.CaptureUnsupported, error.Code);
+        Assert.Contains("'items.secret' is NOT NULL without a default", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -20,6 +20,11 @@ public static class ReverseBinder
                 ? $"entity '{e.Name}' is re-keyed, so a row created on the target has no old id to write back"
                 : $"entity '{e.Name}' has columns that follow a re-keyed entity through the id map")
             .ToList();
+        // A source column the copy leaves out gets nothing from the target: a NOT NULL one without a default would refuse every
+        // row created on the target, and the way back would stop at the first.
+        problems.AddRange(forward.SelectMany(e => e.Source.Columns
+            .Where(c => c.NotNull && c.DefaultSql is null && c.PrimaryKeyOrdinal == 0 && !e.SourceColumns.Contains(c.Name, StringComparer.OrdinalIgnoreCase))
+            .Select(c => $"source column '{e.Source.Name}.{c.Name}' is NOT NULL without a default, and the plan does not copy it, so a row created on the target could not be written back")));
         if (problems.Count > 0)
         {
             throw new CutoverException(ErrorCodes.CaptureUnsupported,

@@ -34,7 +34,7 @@ public static class SyncRunner
         var state = ctx.RequireState();
         var run = await state.LatestRunAsync(ct).ConfigureAwait(false) ?? throw new CutoverException(ErrorCodes.NoRun, "nothing has been migrated yet");
         var applier = new ChangeApplier(ctx, path, run.Id);
-        var throttle = new Throttler(ctx, $"sync {path.Direction.ToString().ToLowerInvariant()}");
+        var throttle = new Throttler(ctx, $"sync {path.Direction.ToString().ToLowerInvariant()}", path.Writer);
         var lag = new LagStats();
         var window = new LagStats();
         var clock = Stopwatch.StartNew();

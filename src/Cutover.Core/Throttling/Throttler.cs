@@ -11,8 +11,11 @@ namespace Cutover.Throttling;
 /// <c>throttle.max_lag</c>, after a batch slower than <c>throttle.max_target_latency</c> (for as long again as it overran),
 /// and to keep under <c>throttle.rows_per_second</c>. Every wait uses the context's <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class Throttler(MigrationContext ctx, string what)
+public sealed class Throttler(MigrationContext ctx, string what, ITargetStore? writer = null)
 {
+    /// <summary>The store written to: the command's target, or the source when sync runs the way back.</summary>
+    private readonly ITargetStore _writer = writer ?? ctx.Target;
+
     public static readonly TimeSpan PauseCheckInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
@@ -31,7 +34,7 @@ public sealed class Throttler(MigrationContext ctx, string what)
         if (_options.MaxLag is { } maxLag)
         {
             var announced = false;
-            while (await ctx.Target.ReplicaLagAsync(ct).ConfigureAwait(false) is { } lag && lag > maxLag)
+            while (await _writer.ReplicaLagAsync(ct).ConfigureAwait(false) is { } lag && lag > maxLag)
             {
                 if (!announced)
                 {
