@@ -174,12 +174,17 @@ public abstract class ZeroDowntimeScenario : IDisposable
         // Killed at each step in turn, as soon as the control state shows the cut-over has reached it (some steps take a
         // millisecond and are passed before the poll sees them; then the kill lands in a later one, or the run finishes).
         var kills = new List<string>();
-        foreach (var step in new[] { "prepare", "catch-up", "freeze", "drain", "verify", "flip", "unfreeze" })
+        string[] steps = ["prepare", "catch-up", "freeze", "drain", "verify", "flip", "unfreeze"];
+        foreach (var step in steps)
         {
-            using var cut = CutoverCli.Start(Dir.Path, "cutover", "plan.yaml");
+            using var cut = Process.Start(CutoverCli.StartInfo(Dir.Path, "cutover", "plan.yaml"))!;
+            var output = cut.StandardOutput.ReadToEndAsync();
+            var errors = cut.StandardError.ReadToEndAsync();
             var clock = Stopwatch.StartNew();
             string? seen = null;
-            while (!cut.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30) && (seen = Handover()) != "cutover:" + step)
+            // This step or any later one: a poll can miss a step that lasts a millisecond.
+            while (!cut.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30)
+                && Array.IndexOf(steps, (seen = Handover())?.Replace("cutover:", "", StringComparison.Ordinal)) < Array.IndexOf(steps, step))
             {
                 await Task.Delay(1);
             }
@@ -189,6 +194,10 @@ public abstract class ZeroDowntimeScenario : IDisposable
                 kills.Add(seen ?? "(not started)");
             }
             cut.WaitForExit();
+            if (cut.ExitCode is not (0 or 137 or -1))
+            {
+                kills.Add($"exit {cut.ExitCode}: {(await output).Trim()} {(await errors).Trim()}");
+            }
             CheckOneAuthority();
             if (Authority() == "target")
             {
