@@ -27,32 +27,31 @@ public sealed class SyncInProcessTests : IDisposable
             (path, create) => SqliteStateStore.Open(path, create), SessionMode.Write, null, null, null, CancellationToken.None);
     }
 
+    /// <summary>Opens plan <paramref name="name"/> (app.db to app_v2.db, capture: triggers, then <paramref name="entities"/>) and migrates it.</summary>
+    private async Task<MigrationContext> MigratedAsync(string name, string entities)
+    {
+        var ctx = await OpenAsync($"name: {name}\nsource: sqlite:./app.db\ntarget: sqlite:./app_v2.db\ncapture: triggers\nentities:\n{entities}");
+        Assert.Equal(RunStatus.Completed, (await Migrator.RunAsync(ctx, CancellationToken.None)).Status);
+        return ctx;
+    }
+
     private async Task<SyncResult> SyncAsync(MigrationContext ctx)
     {
         await using var path = await SyncPath.OpenAsync(ctx, SyncDirection.Forward, CancellationToken.None);
         return await SyncRunner.RunAsync(ctx, path, follow: false, CancellationToken.None);
     }
 
-    private const string RekeyPlan = """
-        name: rk
-        source: sqlite:./app.db
-        target: sqlite:./app_v2.db
-        capture: triggers
-        entities:
-          - table: sessions
-            rekey: { to: ulid }
-          - table: notes
-            references: { session_id: sessions }
-        """;
-
     [Fact]
     public async Task Sync_ReKeyedEntity_NewRowsGetUlidsAndTheirChildrenFollow()
     {
         SqliteFile.Exec(Source, "CREATE TABLE sessions (id INTEGER PRIMARY KEY, who TEXT); CREATE TABLE notes (id INTEGER PRIMARY KEY, session_id INTEGER REFERENCES sessions(id), body TEXT);"
             + "INSERT INTO sessions VALUES (1, 'ann'), (2, 'bob'); INSERT INTO notes VALUES (10, 1, 'a'), (11, 2, 'b');");
-        await using var ctx = await OpenAsync(RekeyPlan);
-        var migrated = await Migrator.RunAsync(ctx, CancellationToken.None);
-        Assert.Equal(RunStatus.Completed, migrated.Status);
+        await using var ctx = await MigratedAsync("rk", """
+              - table: sessions
+                rekey: { to: ulid }
+              - table: notes
+                references: { session_id: sessions }
+            """);
 
         SqliteFile.Exec(Source, "BEGIN; INSERT INTO sessions VALUES (3, 'cy'); INSERT INTO notes VALUES (12, 3, 'c'); COMMIT;"
             + "UPDATE notes SET body = 'b2' WHERE id = 11; DELETE FROM notes WHERE id = 10;");
@@ -80,17 +79,11 @@ public sealed class SyncInProcessTests : IDisposable
     public async Task Sync_RowTheTransformsRefuse_UnderOnErrorStop_AppliesNothingAndKeepsTheBatch()
     {
         SqliteFile.Exec(Source, "CREATE TABLE items (id INTEGER PRIMARY KEY, qty TEXT); INSERT INTO items VALUES (1, '5');");
-        await using var ctx = await OpenAsync("""
-            name: st
-            source: sqlite:./app.db
-            target: sqlite:./app_v2.db
-            capture: triggers
-            entities:
+        await using var ctx = await MigratedAsync("st", """
               - table: items
                 columns:
                   qty: { type: integer }
             """);
-        Assert.Equal(RunStatus.Completed, (await Migrator.RunAsync(ctx, CancellationToken.None)).Status);
         SqliteFile.Exec(Source, "BEGIN; INSERT INTO items VALUES (2, '7'); INSERT INTO items VALUES (3, 'seven'); COMMIT;");
 
         var error = await Assert.ThrowsAsync<CutoverException>(() => SyncAsync(ctx));
@@ -107,8 +100,7 @@ public sealed class SyncInProcessTests : IDisposable
     public async Task Sync_PublishesChangesAndLagOnTheCutoverMeter()
     {
         SqliteFile.Exec(Source, "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)");
-        await using var ctx = await OpenAsync("name: m\nsource: sqlite:./app.db\ntarget: sqlite:./app_v2.db\ncapture: triggers\nentities:\n  - table: items\n");
-        Assert.Equal(RunStatus.Completed, (await Migrator.RunAsync(ctx, CancellationToken.None)).Status);
+        await using var ctx = await MigratedAsync("m", "  - table: items\n");
         SqliteFile.InsertRows(Source, "items", ["id", "name"], Enumerable.Range(1, 120).Select(i => new object?[] { (long)i, "n" + i }));
         long changes = 0, lags = 0;
         using var listener = new MeterListener();
@@ -148,17 +140,11 @@ public sealed class SyncInProcessTests : IDisposable
     public async Task ReversePath_SourceColumnNotNullWithoutDefaultThatThePlanDrops_IsRefusedNamingIt()
     {
         SqliteFile.Exec(Source, "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, secret TEXT NOT NULL); INSERT INTO items VALUES (1, 'a', 's');");
-        await using var ctx = await OpenAsync("""
-            name: rv
-            source: sqlite:./app.db
-            target: sqlite:./app_v2.db
-            capture: triggers
-            entities:
+        await using var ctx = await MigratedAsync("rv", """
               - table: items
                 columns:
                   secret: { drop: true }
             """);
-        Assert.Equal(RunStatus.Completed, (await Migrator.RunAsync(ctx, CancellationToken.None)).Status);
 
         var error = await Assert.ThrowsAsync<CutoverException>(() => SyncPath.OpenAsync(ctx, SyncDirection.Reverse, CancellationToken.None));
 

@@ -44,7 +44,7 @@ internal static class CutoverCommand
         var observer = new PlainObserver(json ? Console.Error : Console.Out);
         await using var ctx = await CliRuntime.OpenAsync(plan, SessionMode.Write, observer, loggers.CreateLogger(command), ct, lockPlan: true).ConfigureAwait(false);
         var r = await HandoverRunner.RunAsync(ctx, direction, ct).ConfigureAwait(false);
-        var from = direction == SyncDirection.Forward ? "source" : "target";
+        var from = direction.From();
         if (json)
         {
             CliRuntime.WriteJson(new

@@ -44,8 +44,8 @@ internal sealed record LiveStatus(
         double? oldest = null;
         foreach (var direction in new[] { SyncDirection.Forward, SyncDirection.Reverse })
         {
-            var side = direction == SyncDirection.Forward ? "source" : "target";
-            sync[direction == SyncDirection.Forward ? "forward" : "reverse"] = await SyncProgress.ReadAsync(state, direction, ct).ConfigureAwait(false);
+            var side = direction.From();
+            sync[direction.Word()] = await SyncProgress.ReadAsync(state, direction, ct).ConfigureAwait(false);
             try
             {
                 await using var c = await SyncPath.OpenCaptureAsync(CliRuntime.Registry, plan, direction, ct).ConfigureAwait(false);

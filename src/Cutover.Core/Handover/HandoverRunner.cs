@@ -22,8 +22,8 @@ public static class HandoverRunner
     public static async Task<HandoverResult> RunAsync(MigrationContext ctx, SyncDirection direction, CancellationToken ct)
     {
         var state = ctx.RequireState();
-        var from = direction == SyncDirection.Forward ? "source" : "target";
-        var to = direction == SyncDirection.Forward ? "target" : "source";
+        var from = direction.From();
+        var to = direction.To();
         var verb = direction == SyncDirection.Forward ? "cut-over" : "rollback";
         var authority = await state.GetValueAsync(ControlKeys.Authority, ct).ConfigureAwait(false) ?? "source";
         var handover = await state.GetValueAsync(ControlKeys.Handover, ct).ConfigureAwait(false);
@@ -192,7 +192,7 @@ public static class HandoverRunner
     public static async Task AbortAsync(MigrationContext ctx, SyncPath path, SyncDirection direction, CancellationToken ct)
     {
         var state = ctx.RequireState();
-        var from = direction == SyncDirection.Forward ? "source" : "target";
+        var from = direction.From();
         if ((await state.GetValueAsync(ControlKeys.Authority, ct).ConfigureAwait(false) ?? "source") != from)
         {
             throw new CutoverException(ErrorCodes.WrongAuthority, $"the {from} is no longer authoritative (the switch happened); run the hand-over again to finish it");
@@ -200,14 +200,14 @@ public static class HandoverRunner
         await path.Capture.SetFrozenAsync(false, "", ct).ConfigureAwait(false);
         await state.SetValueAsync(ControlKeys.Maintenance, "off", ct).ConfigureAwait(false);
         await state.SetValueAsync(ControlKeys.Handover, null, ct).ConfigureAwait(false);
-        await state.AuditAsync($"{Prefix(direction)}.aborted", $"the {(direction == SyncDirection.Forward ? "source" : "target")} stays authoritative and writable", ct).ConfigureAwait(false);
+        await state.AuditAsync($"{Prefix(direction)}.aborted", $"the {from} stays authoritative and writable", ct).ConfigureAwait(false);
     }
 
     /// <summary>After the switch: the new side opens (ending the write pause), then the old side's freeze says where writes go now.</summary>
     private static async Task FinishAsync(MigrationContext ctx, SyncPath path, SyncPath back, SyncDirection direction, Stopwatch? pause, CancellationToken ct)
     {
         var state = ctx.RequireState();
-        var to = direction == SyncDirection.Forward ? "target" : "source";
+        var to = direction.To();
         await EnterAsync(state, direction, HandoverSteps.Unfreeze, $"writes open on the {to}", ct).ConfigureAwait(false);
         await back.Capture.SetFrozenAsync(false, "", ct).ConfigureAwait(false);
         await state.SetValueAsync(ControlKeys.Maintenance, "off", ct).ConfigureAwait(false);

@@ -18,5 +18,5 @@ public static class ControlKeys
     public const string Handover = "handover";
 
     /// <summary>Sync progress per direction (<c>sync.forward</c>, <c>sync.reverse</c>): a <see cref="Sync.SyncProgress"/> as JSON.</summary>
-    public static string Sync(Sync.SyncDirection direction) => $"sync.{direction.ToString().ToLowerInvariant()}";
+    public static string Sync(Sync.SyncDirection direction) => $"sync.{Cutover.Sync.SyncDirections.Word(direction)}";
 }

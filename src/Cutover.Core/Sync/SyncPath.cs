@@ -46,7 +46,7 @@ public sealed class SyncPath : IAsyncDisposable
     {
         var uri = direction == SyncDirection.Forward ? plan.Source : plan.Target;
         var mode = direction == SyncDirection.Forward ? plan.Capture : ReverseMode;
-        return registry.For(uri, direction == SyncDirection.Forward ? "source" : "target")
+        return registry.For(uri, direction.From())
             .OpenCaptureAsync(uri, plan.BaseDirectory, mode, direction == SyncDirection.Forward ? plan.Name : plan.Name + "-reverse", ct);
     }
 

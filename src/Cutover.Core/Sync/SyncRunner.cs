@@ -34,12 +34,12 @@ public static class SyncRunner
         var state = ctx.RequireState();
         var run = await state.LatestRunAsync(ct).ConfigureAwait(false) ?? throw new CutoverException(ErrorCodes.NoRun, "nothing has been migrated yet");
         var applier = new ChangeApplier(ctx, path, run.Id);
-        var throttle = new Throttler(ctx, $"sync {path.Direction.ToString().ToLowerInvariant()}", path.Writer);
+        var throttle = new Throttler(ctx, $"sync {path.Direction.Word()}", path.Writer);
         var lag = new LagStats();
         var window = new LagStats();
         var clock = Stopwatch.StartNew();
         var windowStart = clock.Elapsed;
-        var tag = new KeyValuePair<string, object?>("direction", path.Direction.ToString().ToLowerInvariant());
+        var tag = new KeyValuePair<string, object?>("direction", path.Direction.Word());
         long changes = 0, transactions = 0, rejected = 0;
         var batches = 0;
         var progress = await SyncProgress.ReadAsync(state, path.Direction, ct).ConfigureAwait(false);
@@ -116,11 +116,11 @@ public static class SyncRunner
                 var backlog = await path.Capture.StatusAsync(CancellationToken.None).ConfigureAwait(false);
                 CutoverMetrics.SetBacklog(backlog.Pending, backlog.OldestAt is { } oldest ? Math.Max(0, (now - oldest).TotalMilliseconds) : 0);
             }
-            ctx.Observer.Progress($"sync {path.Direction.ToString().ToLowerInvariant()}", changes);
+            ctx.Observer.Progress($"sync {path.Direction.Word()}", changes);
             if (follow && clock.Elapsed - windowStart >= ReportEvery)
             {
                 ctx.Observer.Info(FormattableString.Invariant(
-                    $"sync {path.Direction.ToString().ToLowerInvariant()}: {window.Count} changes in the last {(clock.Elapsed - windowStart).TotalSeconds:F1}s; lag p50 {window.Quantile(0.5):F0} ms, p99 {window.Quantile(0.99):F0} ms, max {window.MaxMs:F0} ms"));
+                    $"sync {path.Direction.Word()}: {window.Count} changes in the last {(clock.Elapsed - windowStart).TotalSeconds:F1}s; lag p50 {window.Quantile(0.5):F0} ms, p99 {window.Quantile(0.99):F0} ms, max {window.MaxMs:F0} ms"));
                 window = new LagStats();
                 windowStart = clock.Elapsed;
             }
