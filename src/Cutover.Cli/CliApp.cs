@@ -21,6 +21,8 @@ internal static class CliApp
         MigrateCommand.Build(),
         StatusCommand.Build(),
         VerifyCommand.Build(),
+        DiffCommand.Build(),
+        RepairCommand.Build(),
         BackupCommand.Build(),
         RollbackCommand.Build(),
         RetryCommand.Build(),

@@ -53,6 +53,7 @@ internal static class StatusCommand
             idMaps[e.Name] = await state.CountIdsAsync(e.Name, ct).ConfigureAwait(false);
         }
         var live = await LiveStatus.ReadAsync(plan, state, ct).ConfigureAwait(false);
+        var reports = ReportFiles.List(plan, 10);
         var elapsed = run.ActiveSeconds;
         var statusWord = RunStatusText.ToText(run.Status);
         if (run.Status == RunStatus.Running && !await CliRuntime.IsPlanHeldAsync(plan, state, ct).ConfigureAwait(false))
@@ -99,6 +100,7 @@ internal static class StatusCommand
                 backups = backups.Select(b => new { id = b.Id, role = b.Role, path = b.Path, existed = b.Existed, verified = b.VerifiedAt is not null, skipped = b.Skipped }),
                 id_map = idMaps,
                 recent_actions = audit.Select(a => new { at = a.At, actor = a.Actor, action = a.Action, detail = a.Detail }),
+                reports = reports.Select(r => new { kind = r.Kind, at = r.At, ok = r.Ok, summary = r.Summary, json = r.JsonPath, markdown = r.MarkdownPath }),
             });
             return Errors.ExitCodes.Ok;
         }
@@ -136,6 +138,14 @@ internal static class StatusCommand
                 : !b.HasFile ? "(no file: none of the run's tables existed before it)"
                 : b.Path;
             AnsiConsole.MarkupLineInterpolated($"backup {b.Role}: {what}{(b.VerifiedAt is null ? "" : ", verified")}");
+        }
+        if (reports.Count > 0)
+        {
+            AnsiConsole.WriteLine("reports (newest first):");
+            foreach (var r in reports)
+            {
+                AnsiConsole.MarkupLineInterpolated($"  {Reports.Timestamp(r.At)} {r.Kind}: {(r.Ok ? "ok" : "problems")}: {r.Summary} ({r.MarkdownPath})");
+            }
         }
         AnsiConsole.WriteLine("recent actions:");
         foreach (var a in audit)

@@ -6,47 +6,55 @@ using Cutover.Verification;
 
 namespace Cutover.Cli.Commands;
 
-/// <summary><c>cutover verify PLAN [--json]</c>: counts and order-independent checksums on both sides; exit 0 only when all match.</summary>
+/// <summary>
+/// <c>cutover verify PLAN [--json]</c>: counts and checksums of every chunk on both sides, row by row where a chunk differs;
+/// exit 0 only when all match. Every run leaves a report in the state folder.
+/// </summary>
 internal static class VerifyCommand
 {
-    public sealed record Options(string Plan, bool Json, string? Entity, int? Jobs = null, long SplitRows = MigrationContext.DefaultSplitRows);
+    public sealed record Options(string Plan, bool Json, string? Entity, int? Jobs = null, int? ChunkRows = null, bool Restart = false);
 
     public static Command Build()
     {
         var plan = CommonOptions.Plan();
         var json = CommonOptions.Json();
-        var entity = new Option<string?>("--entity") { Description = "Verify only this entity" };
-        var jobs = CommonOptions.Jobs("reading jobs (one side of an entity, or a key range of a large one)");
-        jobs.Description = "How many reading jobs (one side of an entity, or a key range of a large one) run at once, each on its own connections (default: the number of cores, at most 4)";
-        var split = CommonOptions.SplitLargerThan("read");
-        var cmd = new Command("verify", "Compare row counts and checksums of every entity: the source (after transforms) against the target.")
+        var entity = CompareOptions.Entity("Verify only this entity");
+        var jobs = CompareOptions.Jobs();
+        var chunkRows = CompareOptions.ChunkRows();
+        var restart = CompareOptions.Restart();
+        var cmd = new Command("verify", "Compare row counts and checksums of every entity, chunk by chunk: the source (after transforms) against the target.")
         {
-            plan, json, entity, jobs, split,
+            plan, json, entity, jobs, chunkRows, restart,
         };
-        cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(json), r.GetValue(entity), r.GetValue(jobs), r.GetValue(split)), ct));
+        cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(json), r.GetValue(entity), r.GetValue(jobs), r.GetValue(chunkRows), r.GetValue(restart)), ct));
         return cmd;
     }
 
     public static Task<int> RunAsync(Options o, CancellationToken ct) => CliRuntime.GuardAsync("verify", o.Json, async () =>
     {
         var plan = CliRuntime.LoadPlan(o.Plan);
-        await using var ctx = await CliRuntime.OpenAsync(plan, SessionMode.ReadOnly, null, null, ct).ConfigureAwait(false);
-        if (ctx.State is null && ctx.Entities.Any(e => e.IsRekeyed))
-        {
-            ctx.RequireState();
-        }
-        ctx.Jobs = o.Jobs ?? CommonOptions.DefaultJobs;
-        ctx.SplitRows = o.SplitRows;
-        var entities = o.Entity is null ? ctx.Entities : [ctx.Entity(o.Entity)];
-        var results = await Verifier.VerifyAsync(ctx, entities, ct).ConfigureAwait(false);
+        await using var ctx = await CompareOptions.OpenAsync(plan, SessionMode.ReadOnly, o.Jobs, o.ChunkRows, ct).ConfigureAwait(false);
+        var entities = CompareOptions.Entities(ctx, o.Entity);
+        var results = await Verifier.VerifyAsync(ctx, entities, ct, CompareOptions.For(ctx, o.Restart, Verifier.DetailsKept)).ConfigureAwait(false);
         var bad = results.Where(v => !v.Match).ToList();
+        var body = new { match = bad.Count == 0, entities = results.Select(Reports.VerifyJson), differing = bad.Select(b => b.Entity) };
+        var summary = bad.Count == 0
+            ? $"all {results.Count} entities match ({results.Sum(r => r.TargetRows)} rows)"
+            : $"{bad.Count} of {results.Count} entities differ: " + string.Join("; ", bad.Select(b => $"{b.Entity}: {b.Problem}"));
+        var report = ReportFiles.Write(plan, "verify", bad.Count == 0, summary, body,
+            DiffReports.Markdown(results.Select(r => r.Rows).OfType<EntityDiff>().ToList()));
         if (o.Json)
         {
-            CliRuntime.WriteJson(new { match = bad.Count == 0, entities = results.Select(Reports.VerifyJson), differing = bad.Select(b => b.Entity) });
+            CliRuntime.WriteJson(new { body.match, body.entities, body.differing, report = report.JsonPath });
         }
         else
         {
             Reports.Verify(results);
+            foreach (var b in bad.Where(b => b.Rows is not null))
+            {
+                Console.Out.WriteLine($"{b.Entity}: {b.Rows!.Summary} rows; see them with: cutover diff {o.Plan} --entity {b.Entity}");
+            }
+            Console.Out.WriteLine($"report: {report.MarkdownPath}");
         }
         if (bad.Count > 0)
         {
@@ -63,7 +71,7 @@ internal static class VerifyCommand
         }
         if (!o.Json)
         {
-            Console.Out.WriteLine($"verify: all {results.Count} entities match ({results.Sum(r => r.TargetRows)} rows).");
+            Console.Out.WriteLine($"verify: {summary}.");
         }
         return ExitCodes.Ok;
     });

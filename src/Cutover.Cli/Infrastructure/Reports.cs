@@ -152,6 +152,13 @@ internal static class Reports
         dangling_foreign_keys = v.DanglingForeignKeys,
         source_rows_not_transformable = v.SourceTransformFailures,
         problem = v.Match ? null : v.Problem,
+        chunks = v.Rows?.Chunks,
+        chunks_differing = v.Rows?.ChunksDiffering,
+        chunks_resumed = v.Rows?.ChunksResumed,
+        missing_count = v.Rows?.MissingCount,
+        extra_count = v.Rows?.ExtraCount,
+        changed_count = v.Rows?.ChangedCount,
+        normalizers = v.Rows?.Normalizers,
         seconds = Math.Round(v.Seconds, 3),
     };
 

@@ -28,6 +28,9 @@ public static class ErrorCodes
     public const string RekeyFailed = "REKEY_FAILED";
     public const string CountMismatch = "COUNT_MISMATCH";
     public const string ChecksumMismatch = "CHECKSUM_MISMATCH";
+
+    /// <summary><c>cutover diff</c> found rows missing, extra or changed, or <c>cutover repair</c> left some that still differ.</summary>
+    public const string RowsDiffer = "ROWS_DIFFER";
     public const string CheckFailed = "CHECK_FAILED";
     public const string CheckError = "CHECK_ERROR";
     public const string RunLocked = "RUN_LOCKED";

@@ -30,6 +30,9 @@ public sealed class MigrationContext : IAsyncDisposable
     public long SplitRows { get; set; } = DefaultSplitRows;
 
     public const long DefaultSplitRows = 500_000;
+
+    /// <summary>About how many rows one chunk of a verification holds (<c>verify --chunk-rows</c>; docs/verification.md).</summary>
+    public int ChunkRows { get; set; } = Verification.DiffOptions.DefaultChunkRows;
     public ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     public string SourceDisplay => Registry.Redact(Plan.Source);
@@ -61,6 +64,7 @@ public sealed class MigrationContext : IAsyncDisposable
         Logger = Logger,
         Jobs = Jobs,
         SplitRows = SplitRows,
+        ChunkRows = ChunkRows,
     };
 
     public async ValueTask DisposeAsync()

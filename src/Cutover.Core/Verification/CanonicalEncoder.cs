@@ -84,6 +84,32 @@ public static class CanonicalEncoder
         }
     }
 
+    /// <summary>One value's canonical bytes.</summary>
+    public static byte[] Encode(object? v)
+    {
+        var w = new ArrayBufferWriter<byte>(16);
+        EncodeValue(v, w);
+        return w.WrittenSpan.ToArray();
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _left;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _right;
+
+    /// <summary>True when two values encode to the same bytes: the same kind and the same content (what the checksum compares).</summary>
+    public static bool Same(object? a, object? b)
+    {
+        var l = _left ??= new ArrayBufferWriter<byte>(64);
+        var r = _right ??= new ArrayBufferWriter<byte>(64);
+        l.ResetWrittenCount();
+        r.ResetWrittenCount();
+        EncodeValue(a, l);
+        EncodeValue(b, r);
+        return l.WrittenSpan.SequenceEqual(r.WrittenSpan);
+    }
+
     private static void WriteUtf8(ArrayBufferWriter<byte> w, byte tag, string s)
     {
         var n = Encoding.UTF8.GetByteCount(s);

@@ -17,10 +17,16 @@ public sealed record EntityVerification(
     /// <summary>Target rows whose foreign keys point at no parent (copied as they were; not a checksum difference).</summary>
     public long DanglingForeignKeys { get; init; }
 
-    public bool Match => SourceRows == TargetRows && SourceChecksum == TargetChecksum;
+    /// <summary>
+    /// What the chunked comparison found row by row (null for counts only). Its verdict decides: with normalizers, two chunks
+    /// may hash differently while every row is the same under the rules (a float within its tolerance).
+    /// </summary>
+    public EntityDiff? Rows { get; init; }
+
+    public bool Match => Rows?.Match ?? (SourceRows == TargetRows && SourceChecksum == TargetChecksum);
 
     /// <summary>What differs, in words; empty when the entity matches.</summary>
     public string Problem => Match ? ""
-        : SourceRows != TargetRows ? $"row count differs: source {SourceRows}, target {TargetRows}"
-        : "same row count but contents differ (checksum)";
+        : (SourceRows != TargetRows ? $"row count differs: source {SourceRows}, target {TargetRows}" : "same row count but contents differ (checksum)")
+            + (Rows is { Match: false } d ? $": {d.Summary} rows" : "");
 }

@@ -20,6 +20,21 @@ public sealed class TableChecksum
     /// <summary>32 hex digits; equal sets of rows give equal values whatever their order.</summary>
     public string Hex => $"{_a:x16}{_b:x16}";
 
+    /// <summary>A checksum recorded earlier as its count and <see cref="Hex"/> (a resumed comparison's finished chunks).</summary>
+    public static TableChecksum Restore(long count, string hex)
+    {
+        if (hex.Length != 32)
+        {
+            throw new FormatException($"a checksum is 32 hex digits, not '{hex}'");
+        }
+        return new TableChecksum
+        {
+            _a = ulong.Parse(hex.AsSpan(0, 16), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture),
+            _b = ulong.Parse(hex.AsSpan(16, 16), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture),
+            Count = count,
+        };
+    }
+
     public void Add(IReadOnlyList<object?> row)
     {
         _buffer.ResetWrittenCount();

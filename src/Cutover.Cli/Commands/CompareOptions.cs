@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Cutover.Cli.Infrastructure;
+using Cutover.Migration;
+using Cutover.Plan;
+using Cutover.Verification;
+
+namespace Cutover.Cli.Commands;
+
+/// <summary>What verify, diff and repair share: chunk options, opening the plan's stores for a comparison, picking entities.</summary>
+internal static class CompareOptions
+{
+    /// <summary><c>--chunk-rows</c> (also spelled <c>--split-larger-than</c>, its name before chunks).</summary>
+    public static Option<int?> ChunkRows() => new("--chunk-rows", "--split-larger-than")
+    {
+        HelpName = "ROWS",
+        Description = $"About how many rows one chunk (key range) holds; chunks are checksummed on both sides and only differing ones compared row by row (default {DiffOptions.DefaultChunkRows})",
+        Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--chunk-rows takes a number of rows, at least 1"); } } },
+    };
+
+    public static Option<bool> Restart() => new("--restart")
+    {
+        Description = "Compare every chunk again, forgetting the chunks an interrupted verify or diff had compared",
+    };
+
+    public static Option<string?> Entity(string what) => new("--entity") { Description = what };
+
+    public static Option<int?> Jobs() => CommonOptions.Jobs("chunks (key ranges, both sides each)");
+
+    /// <summary>The plan's stores opened read-only, with the jobs and chunk size asked for. A re-keyed plan needs its state (the id map).</summary>
+    public static async Task<MigrationContext> OpenAsync(MigrationPlan plan, SessionMode mode, int? jobs, int? chunkRows, CancellationToken ct, bool lockPlan = false)
+    {
+        var ctx = await CliRuntime.OpenAsync(plan, mode, null, null, ct, lockPlan).ConfigureAwait(false);
+        if (ctx.State is null && ctx.Entities.Any(e => e.IsRekeyed))
+        {
+            await ctx.DisposeAsync().ConfigureAwait(false);
+            ctx.RequireState();
+        }
+        ctx.Jobs = jobs ?? CommonOptions.DefaultJobs;
+        ctx.ChunkRows = chunkRows ?? DiffOptions.DefaultChunkRows;
+        return ctx;
+    }
+
+    /// <summary>
+    /// Options for a comparison run from the command line: chunks recorded for resuming (unless the source is live: a
+    /// captured source changes under an interrupted comparison, so its chunks are always compared afresh).
+    /// </summary>
+    public static DiffOptions For(MigrationContext ctx, bool restart, int maxDetails) => new()
+    {
+        ChunkRows = ctx.ChunkRows,
+        MaxDetails = maxDetails,
+        Resume = ctx.Plan.Capture == Capture.CaptureMode.None,
+        Restart = restart,
+    };
+
+    public static IReadOnlyList<BoundEntity> Entities(MigrationContext ctx, string? entity) => entity is null ? ctx.Entities : [ctx.Entity(entity)];
+}

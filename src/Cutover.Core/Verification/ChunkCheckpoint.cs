@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cutover.Plan;
+using Cutover.State;
+using Cutover.Values;
+
+namespace Cutover.Verification;
+
+/// <summary>
+/// The chunks an interrupted comparison of one entity had finished, kept in the state store under
+/// <c>verify.chunks.ENTITY</c>: a fingerprint of what was compared (the plan, the chunk bounds, the normalizers) and each
+/// finished chunk's counts and checksums. A comparison with the same fingerprint skips those chunks; a finished comparison
+/// removes the record, so the next one starts afresh.
+/// </summary>
+internal sealed class ChunkCheckpoint
+{
+    private readonly IStateStore _state;
+    private readonly string _key;
+    private readonly string _fingerprint;
+    private readonly JsonObject _done;
+
+    private ChunkCheckpoint(IStateStore state, string key, string fingerprint, JsonObject done)
+    {
+        _state = state;
+        _key = key;
+        _fingerprint = fingerprint;
+        _done = done;
+    }
+
+    public static string KeyFor(string entity) => "verify.chunks." + entity;
+
+    /// <summary>The finished chunks, by index.</summary>
+    public IEnumerable<(int Index, ChunkedComparer.ChunkSums Sums)> Done => _done.Select(kv =>
+    {
+        var a = kv.Value!.AsArray();
+        return (int.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture), new ChunkedComparer.ChunkSums(
+            TableChecksum.Restore((long)a[0]!, (string)a[1]!), TableChecksum.Restore((long)a[2]!, (string)a[3]!), (long)a[4]!, (long)a[5]!));
+    });
+
+    public static async Task<ChunkCheckpoint> OpenAsync(IStateStore state, string planHash, BoundEntity e, IReadOnlyList<ChunkedComparer.Chunk> chunks,
+        IReadOnlyList<string> normalizers, bool restart, CancellationToken ct)
+    {
+        var text = new StringBuilder().Append(planHash).Append('\n').Append(e.Name).Append('\n');
+        foreach (var c in chunks)
+        {
+            text.Append(c.After is null ? "-" : KeyCodec.Encode(c.After)).Append(' ').Append(c.Until is null ? "-" : KeyCodec.Encode(c.Until)).Append('\n');
+        }
+        foreach (var n in normalizers)
+        {
+            text.Append(n).Append('\n');
+        }
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        var key = KeyFor(e.Name);
+        var done = new JsonObject();
+        if (!restart && await state.GetValueAsync(key, ct).ConfigureAwait(false) is { } saved)
+        {
+            try
+            {
+                var node = JsonNode.Parse(saved)!.AsObject();
+                if ((string?)node["fingerprint"] == fingerprint && node["done"] is JsonObject earlier)
+                {
+                    done = (JsonObject)earlier.DeepClone();
+                }
+            }
+            catch (JsonException)
+            {
+                // A damaged record is no record: compare every chunk.
+            }
+        }
+        return new ChunkCheckpoint(state, key, fingerprint, done);
+    }
+
+    public Task SaveAsync(int index, ChunkedComparer.ChunkSums sums, CancellationToken ct)
+    {
+        _done[index.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonArray(
+            sums.Source.Count, sums.Source.Hex, sums.Target.Count, sums.Target.Hex, sums.Excluded, sums.Failed);
+        var record = new JsonObject { ["fingerprint"] = _fingerprint, ["done"] = _done.DeepClone() };
+        return _state.SetValueAsync(_key, record.ToJsonString(), ct);
+    }
+
+    public Task ClearAsync(CancellationToken ct) => _state.SetValueAsync(_key, null, ct);
+
+    /// <summary>Forgets any interrupted comparison of <paramref name="entity"/> (its target was written: repair).</summary>
+    public static Task ForgetAsync(IStateStore state, string entity, CancellationToken ct) => state.SetValueAsync(KeyFor(entity), null, ct);
+}

@@ -1,0 +1,447 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Cutover.Migration;
+using Cutover.Plan;
+using Cutover.Schema;
+using Cutover.Transform;
+using Cutover.Values;
+
+namespace Cutover.Verification;
+
+/// <summary>
+/// Compares an entity's source, read through the same transforms and id map as the copy, with its target, in two passes:
+/// <list type="number">
+/// <item>Each side of each chunk (a key range of the source key) is summed into a <see cref="TableChecksum"/>; chunks run in
+/// parallel jobs and, when asked, are recorded as they finish, so an interrupted comparison of a big table resumes.</item>
+/// <item>Only chunks whose counts or checksums differ are read again, row by row: rows are matched by their target key and
+/// compared field by field (under the plan's normalizers), which names the missing, extra and changed rows.</item>
+/// </list>
+/// A key the stores order differently (text under another collation) can put a row in one chunk on one side and in another
+/// chunk on the other: both chunks then differ, and the row, missing from one and extra in the other, is matched across
+/// them, so it is never reported falsely. An entity whose target key is not the source key as it is (re-keyed, or a key the
+/// plan casts) is one chunk. docs/verification.md says more.
+/// </summary>
+public static class ChunkedComparer
+{
+    /// <summary>A table whose key is not a single integer is cut by keys found by position (an OFFSET query each): at most this many chunks.</summary>
+    public const int MaxChunksByPosition = 32;
+
+    public static async Task<IReadOnlyList<EntityDiff>> CompareAsync(MigrationContext ctx, IEnumerable<BoundEntity> entities, DiffOptions options, CancellationToken ct)
+    {
+        var results = new List<EntityDiff>();
+        foreach (var e in entities)
+        {
+            results.Add(await CompareEntityAsync(ctx, e, options, ct).ConfigureAwait(false));
+        }
+        return results;
+    }
+
+    /// <summary>One key range: rows whose key sorts after <see cref="After"/> and at or before <see cref="Until"/> (null: open).</summary>
+    internal sealed record Chunk(int Index, object?[]? After, object?[]? Until);
+
+    /// <summary>Both sides' sums of one chunk.</summary>
+    internal sealed record ChunkSums(TableChecksum Source, TableChecksum Target, long Excluded, long Failed)
+    {
+        public bool Match => Source.Count == Target.Count && Source.Hex == Target.Hex;
+    }
+
+    public static async Task<EntityDiff> CompareEntityAsync(MigrationContext ctx, BoundEntity e, DiffOptions options, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var rejected = await RejectedKeysAsync(ctx, e, ct).ConfigureAwait(false);
+        var normalizer = Normalizing.For(e);
+        var targetExists = await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false);
+        var ranged = IsRanged(e);
+        var chunks = await ChunksAsync(ctx, e, ranged, options.ChunkRows, ct).ConfigureAwait(false);
+        ctx.Observer.EntityStarted("verify " + e.Name, -1, 0);
+
+        var sums = new ChunkSums?[chunks.Count];
+        ChunkCheckpoint? checkpoint = null;
+        var resumed = 0;
+        if (options.Resume && ctx.State is not null)
+        {
+            checkpoint = await ChunkCheckpoint.OpenAsync(ctx.State, ctx.Plan.Hash, e, chunks, normalizer?.Describe() ?? [], options.Restart, ct).ConfigureAwait(false);
+            foreach (var (index, done) in checkpoint.Done)
+            {
+                sums[index] = done;
+                resumed++;
+            }
+        }
+        var todo = chunks.Where(c => sums[c.Index] is null).ToList();
+        var gate = new SemaphoreSlim(1, 1);
+        if (todo.Count > 0)
+        {
+            await Copy.ParallelJobs.RunAsync(ctx, ctx.Observer, todo, Math.Max(1, Math.Min(ctx.Jobs, todo.Count)), writeTarget: false, async (mine, chunk, t) =>
+            {
+                var sourceTask = Task.Run(() => SourceSumAsync(mine, e, rejected, normalizer, chunk, t), t);
+                var target = targetExists ? await TargetSumAsync(mine, e, normalizer, chunk, t).ConfigureAwait(false) : new TableChecksum();
+                var (source, excluded, failed) = await sourceTask.ConfigureAwait(false);
+                var result = new ChunkSums(source, target, excluded, failed);
+                await gate.WaitAsync(t).ConfigureAwait(false);
+                try
+                {
+                    sums[chunk.Index] = result;
+                    if (checkpoint is not null)
+                    {
+                        await checkpoint.SaveAsync(chunk.Index, result, t).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }, ct).ConfigureAwait(false);
+        }
+
+        var sourceSum = new TableChecksum();
+        var targetSum = new TableChecksum();
+        long excludedRows = 0;
+        foreach (var s in sums)
+        {
+            sourceSum.Add(s!.Source);
+            targetSum.Add(s.Target);
+            excludedRows += s.Excluded;
+        }
+        var differing = chunks.Where(c => !sums[c.Index]!.Match).ToList();
+        var rows = new RowFindings(options.MaxDetails);
+        if (differing.Count > 0)
+        {
+            await Copy.ParallelJobs.RunAsync(ctx, ctx.Observer, differing, Math.Max(1, Math.Min(ctx.Jobs, differing.Count)), writeTarget: false,
+                (mine, chunk, t) => CompareRowsAsync(mine, e, rejected, normalizer, targetExists, chunk, rows, t), ct).ConfigureAwait(false);
+        }
+        var columns = e.TargetRead().Columns;
+        var found = rows.Finish(columns, normalizer);
+        if (checkpoint is not null)
+        {
+            await checkpoint.ClearAsync(ct).ConfigureAwait(false);
+        }
+        return new EntityDiff
+        {
+            Entity = e.Name,
+            SourceRows = sourceSum.Count,
+            TargetRows = targetSum.Count,
+            SourceChecksum = sourceSum.Hex,
+            TargetChecksum = targetSum.Hex,
+            Chunks = chunks.Count,
+            ChunksDiffering = differing.Count,
+            ChunksResumed = resumed,
+            Ranged = ranged,
+            MissingCount = found.MissingCount,
+            ExtraCount = found.ExtraCount,
+            ChangedCount = found.ChangedCount,
+            Missing = found.Missing,
+            Extra = found.Extra,
+            Changed = found.Changed,
+            Untransformable = found.Untransformable,
+            ExcludedRejected = excludedRows,
+            Normalizers = normalizer?.Describe() ?? [],
+            Columns = columns,
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    /// <summary>
+    /// True when the target's key holds the source key's values as they are, so one key range selects the same rows on both
+    /// sides: not re-keyed, and each target key column copied from the matching source key column without a cast, default,
+    /// conversion or id-map rewrite, and of a kind both stores order alike (integers, text).
+    /// </summary>
+    public static bool IsRanged(BoundEntity e)
+    {
+        if (e.IsRekeyed)
+        {
+            return false;
+        }
+        if (e.KeyIsRowid)
+        {
+            return e.Target.KeyIsRowid || e.Target.Key.Count == 1;
+        }
+        if (e.Target.KeyIsRowid || e.Target.Key.Count != e.SourceKeyIndexes.Count)
+        {
+            return false;
+        }
+        for (var i = 0; i < e.Target.Key.Count; i++)
+        {
+            var m = e.Mappings.FirstOrDefault(x => string.Equals(x.TargetName, e.Target.Key[i], StringComparison.OrdinalIgnoreCase));
+            var column = e.Target.Columns.FirstOrDefault(c => string.Equals(c.Name, e.Target.Key[i], StringComparison.OrdinalIgnoreCase));
+            if (m is null || column is null || m.SourceIndex != e.SourceKeyIndexes[i] || m.Cast is not null || m.HasDefault
+                || m.IdMapEntity is not null || m.Conversion != ColumnConversion.None
+                || column.Kind is not (ColumnKind.Dynamic or ColumnKind.Integer or ColumnKind.Text))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The entity's chunks: one when it is small or not <see cref="IsRanged"/>; otherwise about one per
+    /// <paramref name="chunkRows"/> source rows (a single integer key is cut arithmetically, any other at keys found by
+    /// position, at most <see cref="MaxChunksByPosition"/>). The first chunk is open below and the last above, so every row
+    /// of either side is in exactly one chunk of that side.
+    /// </summary>
+    internal static async Task<IReadOnlyList<Chunk>> ChunksAsync(MigrationContext ctx, BoundEntity e, bool ranged, int chunkRows, CancellationToken ct)
+    {
+        if (!ranged || chunkRows < 1)
+        {
+            return [new Chunk(0, null, null)];
+        }
+        var rows = await ctx.Source.CountAsync(e.Source.Name, ct).ConfigureAwait(false);
+        if (rows <= chunkRows)
+        {
+            return [new Chunk(0, null, null)];
+        }
+        var count = (int)Math.Min((rows + chunkRows - 1) / chunkRows, Copy.CopyParts.MaxRanges);
+        var first = await ctx.Source.KeyAtAsync(e.Source.Name, e.SourceKey, e.KeyIsRowid, 0, fromEnd: false, ct).ConfigureAwait(false);
+        if (first is not [long])
+        {
+            count = Math.Min(count, MaxChunksByPosition);
+        }
+        var bounds = await Copy.CopyParts.BoundsAsync(ctx.Source, e.Source.Name, e.SourceKey, e.KeyIsRowid, rows, count, ct).ConfigureAwait(false);
+        var chunks = new List<Chunk>(bounds.Count + 1);
+        for (var i = 0; i <= bounds.Count; i++)
+        {
+            chunks.Add(new Chunk(i, i == 0 ? null : bounds[i - 1], i == bounds.Count ? null : bounds[i]));
+        }
+        return chunks;
+    }
+
+    internal static async Task<HashSet<string>> RejectedKeysAsync(MigrationContext ctx, BoundEntity e, CancellationToken ct)
+    {
+        var rejected = new HashSet<string>(StringComparer.Ordinal);
+        if (ctx.State is not null)
+        {
+            foreach (var f in await ctx.State.FailuresAsync(e.Name, unresolvedOnly: true, ct).ConfigureAwait(false))
+            {
+                rejected.Add(f.Key);
+            }
+        }
+        return rejected;
+    }
+
+    /// <summary>A source row as verification sees it: left out (recorded as failed), refused by the transforms, or as the target should hold it.</summary>
+    internal readonly record struct SourceRow(object?[] Source, object?[] SourceKey, object?[]? Stored, string? Code, string? Message, bool Rejected);
+
+    /// <summary>
+    /// The source rows of a key range (or of the given <paramref name="keys"/>), passed through the copy's transforms and then
+    /// taken as the target gives them back (<see cref="Connectors.ITargetStore.AsStored"/>).
+    /// </summary>
+    internal static async IAsyncEnumerable<SourceRow> SourceRowsAsync(MigrationContext ctx, BoundEntity e, HashSet<string> rejected,
+        IReadOnlyList<object?>? after, IReadOnlyList<object?>? until, IReadOnlyList<IReadOnlyList<object?>>? keys, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var transformer = new RowTransformer(e, ctx.State);
+        var batch = new List<object?[]>(Math.Max(1, ctx.Plan.BatchSize));
+        var request = e.SourceRead(after, keys) with { Until = until };
+        await foreach (var row in ctx.Source.ReadAsync(request, ct).ConfigureAwait(false))
+        {
+            batch.Add(row);
+            if (batch.Count == batch.Capacity)
+            {
+                foreach (var r in await TransformAsync(ctx, e, transformer, rejected, batch, ct).ConfigureAwait(false))
+                {
+                    yield return r;
+                }
+                batch.Clear();
+            }
+        }
+        foreach (var r in await TransformAsync(ctx, e, transformer, rejected, batch, ct).ConfigureAwait(false))
+        {
+            yield return r;
+        }
+    }
+
+    private static async Task<List<SourceRow>> TransformAsync(MigrationContext ctx, BoundEntity e, RowTransformer transformer, HashSet<string> rejected,
+        List<object?[]> batch, CancellationToken ct)
+    {
+        var result = new List<SourceRow>(batch.Count);
+        if (batch.Count == 0)
+        {
+            return result;
+        }
+        foreach (var r in await transformer.TransformAsync(batch, ct).ConfigureAwait(false))
+        {
+            var key = e.KeyOf(r.Source);
+            if (rejected.Count > 0 && rejected.Contains(KeyCodec.Encode(key)))
+            {
+                result.Add(new SourceRow(r.Source, key, null, null, null, Rejected: true));
+            }
+            else if (r.Ok)
+            {
+                // As the target gives it back: the same kinds on both sides (a timestamp SQLite stores as text, say).
+                result.Add(new SourceRow(r.Source, key, ctx.Target.AsStored(e.Target, r.Target!), null, null, false));
+            }
+            else
+            {
+                result.Add(new SourceRow(r.Source, key, null, r.Code, r.Message, false));
+            }
+        }
+        return result;
+    }
+
+    private static async Task<(TableChecksum Sum, long Excluded, long Failed)> SourceSumAsync(MigrationContext ctx, BoundEntity e, HashSet<string> rejected,
+        Normalizing? normalizer, Chunk chunk, CancellationToken ct)
+    {
+        var sum = new TableChecksum();
+        long excluded = 0, failed = 0;
+        await foreach (var r in SourceRowsAsync(ctx, e, rejected, chunk.After, chunk.Until, null, ct).ConfigureAwait(false))
+        {
+            if (r.Rejected)
+            {
+                excluded++;
+            }
+            else if (r.Stored is { } stored)
+            {
+                sum.Add(normalizer is null ? stored : normalizer.ForChecksum(stored));
+            }
+            else
+            {
+                // A row that cannot be transformed and was never recorded is a real difference: count it on the source side.
+                failed++;
+                sum.Add(r.Source);
+            }
+        }
+        return (sum, excluded, failed);
+    }
+
+    private static async Task<TableChecksum> TargetSumAsync(MigrationContext ctx, BoundEntity e, Normalizing? normalizer, Chunk chunk, CancellationToken ct)
+    {
+        var sum = new TableChecksum();
+        await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.After, Until = chunk.Until }, ct).ConfigureAwait(false))
+        {
+            sum.Add(normalizer is null ? row : normalizer.ForChecksum(row));
+        }
+        return sum;
+    }
+
+    /// <summary>The positions of the target key's columns in a row laid out as <see cref="BoundEntity.TargetRead"/> reads it.</summary>
+    internal static int[] TargetKeyIndexes(BoundEntity e)
+    {
+        var read = e.TargetRead();
+        return read.Key.Select(k => read.Columns.ToList().FindIndex(c => string.Equals(c, k, StringComparison.OrdinalIgnoreCase))).ToArray();
+    }
+
+    internal static object?[] Pick(object?[] row, int[] indexes)
+    {
+        var key = new object?[indexes.Length];
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            key[i] = row[indexes[i]];
+        }
+        return key;
+    }
+
+    /// <summary>Row by row, one differing chunk: the source side held by target key, then the target side streamed against it.</summary>
+    private static async Task CompareRowsAsync(MigrationContext ctx, BoundEntity e, HashSet<string> rejected, Normalizing? normalizer, bool targetExists,
+        Chunk chunk, RowFindings findings, CancellationToken ct)
+    {
+        var keyIdx = TargetKeyIndexes(e);
+        var columns = e.TargetRead().Columns;
+        var source = new Dictionary<string, (object?[] SourceKey, object?[] Stored)>(StringComparer.Ordinal);
+        var untransformable = new List<UntransformableRow>();
+        var notTransformedKeys = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var r in SourceRowsAsync(ctx, e, rejected, chunk.After, chunk.Until, null, ct).ConfigureAwait(false))
+        {
+            if (r.Rejected)
+            {
+                continue;
+            }
+            if (r.Stored is { } stored)
+            {
+                source[KeyCodec.Encode(Pick(stored, keyIdx))] = (r.SourceKey, stored);
+            }
+            else
+            {
+                untransformable.Add(new UntransformableRow(r.SourceKey, r.Code!, r.Message!));
+                // The target row under the same key (when the key is not re-keyed) is the copy of this row, not an extra one.
+                notTransformedKeys.Add(KeyCodec.Encode(r.SourceKey));
+            }
+        }
+        var changed = new List<RowDifference>();
+        var extra = new List<(string Key, object?[] Row)>();
+        if (targetExists)
+        {
+            await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.After, Until = chunk.Until }, ct).ConfigureAwait(false))
+            {
+                var key = KeyCodec.Encode(Pick(row, keyIdx));
+                if (source.Remove(key, out var s))
+                {
+                    if (Differences(columns, normalizer, s.Stored, row) is { Count: > 0 } fields)
+                    {
+                        changed.Add(new RowDifference(s.SourceKey, Pick(row, keyIdx), fields));
+                    }
+                }
+                else if (!notTransformedKeys.Contains(key))
+                {
+                    extra.Add((key, row));
+                }
+            }
+        }
+        findings.Add(source.Select(kv => (kv.Key, kv.Value.SourceKey, kv.Value.Stored)), extra, changed, untransformable);
+    }
+
+    /// <summary>The fields of two rows (laid out as <see cref="BoundEntity.TargetRead"/>) that differ, under the plan's normalizers.</summary>
+    internal static List<FieldDifference> Differences(IReadOnlyList<string> columns, Normalizing? normalizer, object?[] source, object?[] target)
+    {
+        var fields = new List<FieldDifference>();
+        for (var i = 0; i < source.Length; i++)
+        {
+            var same = normalizer is null ? CanonicalEncoder.Same(source[i], target[i]) : normalizer.Same(i, source[i], target[i]);
+            if (!same)
+            {
+                fields.Add(new FieldDifference(columns[i], source[i], target[i]));
+            }
+        }
+        return fields;
+    }
+
+    /// <summary>What the row-by-row pass found over all differing chunks, gathered from parallel jobs.</summary>
+    private sealed class RowFindings(int maxDetails)
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, (object?[] SourceKey, object?[] Stored)> _missing = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, object?[]> _extra = new(StringComparer.Ordinal);
+        private readonly List<RowDifference> _changed = [];
+        private readonly List<UntransformableRow> _untransformable = [];
+
+        public void Add(IEnumerable<(string Key, object?[] SourceKey, object?[] Stored)> missing, List<(string Key, object?[] Row)> extra,
+            List<RowDifference> changed, List<UntransformableRow> untransformable)
+        {
+            lock (_gate)
+            {
+                foreach (var m in missing)
+                {
+                    _missing[m.Key] = (m.SourceKey, m.Stored);
+                }
+                foreach (var x in extra)
+                {
+                    _extra[x.Key] = x.Row;
+                }
+                _changed.AddRange(changed);
+                _untransformable.AddRange(untransformable);
+            }
+        }
+
+        public (long MissingCount, long ExtraCount, long ChangedCount, List<object?[]> Missing, List<object?[]> Extra, List<RowDifference> Changed,
+            List<UntransformableRow> Untransformable) Finish(IReadOnlyList<string> columns, Normalizing? normalizer)
+        {
+            // A row missing from one chunk and extra in another: the two stores order its key differently. Match it here.
+            var changed = new List<RowDifference>(_changed);
+            foreach (var key in _missing.Keys.Where(_extra.ContainsKey).ToList())
+            {
+                var (sourceKey, stored) = _missing[key];
+                var target = _extra[key];
+                var fields = Differences(columns, normalizer, stored, target);
+                if (fields.Count > 0)
+                {
+                    changed.Add(new RowDifference(sourceKey, KeyCodec.Decode(key), fields));
+                }
+                _missing.Remove(key);
+                _extra.Remove(key);
+            }
+            var missing = _missing.Values.Select(v => v.SourceKey).Order(KeyOrder.Instance).ToList();
+            var extra = _extra.Keys.Select(KeyCodec.Decode).Order(KeyOrder.Instance).ToList();
+            changed.Sort((a, b) => KeyOrder.Instance.Compare(a.Key, b.Key));
+            return (missing.Count, extra.Count, changed.Count, missing.Take(maxDetails).ToList(), extra.Take(maxDetails).ToList(),
+                changed.Take(maxDetails).ToList(), _untransformable);
+        }
+    }
+}
