@@ -3,33 +3,31 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cutover.Plan;
-using Cutover.State;
 using Cutover.Values;
 
 namespace Cutover.Verification;
 
 /// <summary>
-/// The chunks an interrupted comparison of one entity had finished, kept in the state store under
-/// <c>verify.chunks.ENTITY</c>: a fingerprint of what was compared (the plan, the chunk bounds, the normalizers) and each
+/// The chunks an interrupted comparison of one entity had finished, kept in the plan's state folder as
+/// <c>.cutover/NAME/chunks/ENTITY.json</c> (a file, so a read-only comparison needs no write access to the state store): a fingerprint of what was compared (the plan, the chunk bounds, the normalizers) and each
 /// finished chunk's counts and checksums. A comparison with the same fingerprint skips those chunks; a finished comparison
 /// removes the record, so the next one starts afresh.
 /// </summary>
 internal sealed class ChunkCheckpoint
 {
-    private readonly IStateStore _state;
-    private readonly string _key;
+    private readonly string _path;
     private readonly string _fingerprint;
     private readonly JsonObject _done;
 
-    private ChunkCheckpoint(IStateStore state, string key, string fingerprint, JsonObject done)
+    private ChunkCheckpoint(string path, string fingerprint, JsonObject done)
     {
-        _state = state;
-        _key = key;
+        _path = path;
         _fingerprint = fingerprint;
         _done = done;
     }
 
-    public static string KeyFor(string entity) => "verify.chunks." + entity;
+    public static string PathFor(string stateDirectory, string entity) =>
+        Path.Combine(stateDirectory, "chunks", string.Concat(entity.Select(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.' ? c : '_')) + ".json");
 
     /// <summary>The finished chunks, by index.</summary>
     public IEnumerable<(int Index, ChunkedComparer.ChunkSums Sums)> Done => _done.Select(kv =>
@@ -39,7 +37,7 @@ internal sealed class ChunkCheckpoint
             TableChecksum.Restore((long)a[0]!, (string)a[1]!), TableChecksum.Restore((long)a[2]!, (string)a[3]!), (long)a[4]!, (long)a[5]!));
     });
 
-    public static async Task<ChunkCheckpoint> OpenAsync(IStateStore state, string planHash, BoundEntity e, IReadOnlyList<ChunkedComparer.Chunk> chunks,
+    public static async Task<ChunkCheckpoint> OpenAsync(string stateDirectory, string planHash, BoundEntity e, IReadOnlyList<ChunkedComparer.Chunk> chunks,
         IReadOnlyList<string> normalizers, bool restart, CancellationToken ct)
     {
         var text = new StringBuilder().Append(planHash).Append('\n').Append(e.Name).Append('\n');
@@ -52,9 +50,9 @@ internal sealed class ChunkCheckpoint
             text.Append(n).Append('\n');
         }
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-        var key = KeyFor(e.Name);
+        var path = PathFor(stateDirectory, e.Name);
         var done = new JsonObject();
-        if (!restart && await state.GetValueAsync(key, ct).ConfigureAwait(false) is { } saved)
+        if (!restart && File.Exists(path) && await File.ReadAllTextAsync(path, ct).ConfigureAwait(false) is { } saved)
         {
             try
             {
@@ -69,19 +67,22 @@ internal sealed class ChunkCheckpoint
                 // A damaged record is no record: compare every chunk.
             }
         }
-        return new ChunkCheckpoint(state, key, fingerprint, done);
+        return new ChunkCheckpoint(path, fingerprint, done);
     }
 
-    public Task SaveAsync(int index, ChunkedComparer.ChunkSums sums, CancellationToken ct)
+    public async Task SaveAsync(int index, ChunkedComparer.ChunkSums sums, CancellationToken ct)
     {
         _done[index.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonArray(
             sums.Source.Count, sums.Source.Hex, sums.Target.Count, sums.Target.Hex, sums.Excluded, sums.Failed);
         var record = new JsonObject { ["fingerprint"] = _fingerprint, ["done"] = _done.DeepClone() };
-        return _state.SetValueAsync(_key, record.ToJsonString(), ct);
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        var tmp = _path + ".tmp";
+        await File.WriteAllTextAsync(tmp, record.ToJsonString(), ct).ConfigureAwait(false);
+        File.Move(tmp, _path, overwrite: true);
     }
 
-    public Task ClearAsync(CancellationToken ct) => _state.SetValueAsync(_key, null, ct);
+    public void Clear() => File.Delete(_path);
 
     /// <summary>Forgets any interrupted comparison of <paramref name="entity"/> (its target was written: repair).</summary>
-    public static Task ForgetAsync(IStateStore state, string entity, CancellationToken ct) => state.SetValueAsync(KeyFor(entity), null, ct);
+    public static void Forget(string stateDirectory, string entity) => File.Delete(PathFor(stateDirectory, entity));
 }

@@ -58,9 +58,9 @@ public static class ChunkedComparer
         var sums = new ChunkSums?[chunks.Count];
         ChunkCheckpoint? checkpoint = null;
         var resumed = 0;
-        if (options.Resume && ctx.State is not null)
+        if (options.Resume)
         {
-            checkpoint = await ChunkCheckpoint.OpenAsync(ctx.State, ctx.Plan.Hash, e, chunks, normalizer?.Describe() ?? [], options.Restart, ct).ConfigureAwait(false);
+            checkpoint = await ChunkCheckpoint.OpenAsync(ctx.Plan.StateDirectory, ctx.Plan.Hash, e, chunks, normalizer?.Describe() ?? [], options.Restart, ct).ConfigureAwait(false);
             foreach (var (index, done) in checkpoint.Done)
             {
                 sums[index] = done;
@@ -113,7 +113,7 @@ public static class ChunkedComparer
         var found = rows.Finish(columns, normalizer);
         if (checkpoint is not null)
         {
-            await checkpoint.ClearAsync(ct).ConfigureAwait(false);
+            checkpoint.Clear();
         }
         return new EntityDiff
         {

@@ -91,11 +91,8 @@ public static class Repairer
         var results = new List<RepairedEntity>();
         foreach (var (request, copied, deleted, notRepaired) in planned)
         {
-            if (ctx.State is not null)
-            {
-                // What an interrupted verify had compared is out of date now.
-                await ChunkCheckpoint.ForgetAsync(ctx.State, request.Entity.Name, ct).ConfigureAwait(false);
-            }
+            // What an interrupted verify had compared is out of date now.
+            ChunkCheckpoint.Forget(ctx.Plan.StateDirectory, request.Entity.Name);
             var still = await ReverifyAsync(ctx, request.Entity, copied, deleted, ct).ConfigureAwait(false);
             results.Add(new RepairedEntity(request.Entity.Name, copied, deleted, notRepaired, copied.Count + deleted.Count, still));
         }
