@@ -81,8 +81,16 @@ internal sealed class ChunkCheckpoint
         File.Move(tmp, _path, overwrite: true);
     }
 
-    public void Clear() => File.Delete(_path);
+    public void Clear() => Delete(_path);
+
+    private static void Delete(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
 
     /// <summary>Forgets any interrupted comparison of <paramref name="entity"/> (its target was written: repair).</summary>
-    public static void Forget(string stateDirectory, string entity) => File.Delete(PathFor(stateDirectory, entity));
+    public static void Forget(string stateDirectory, string entity) => Delete(PathFor(stateDirectory, entity));
 }
