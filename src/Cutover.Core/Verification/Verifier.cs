@@ -139,9 +139,10 @@ public static class Verifier
     private static async Task<TableChecksum> TargetSideAsync(MigrationContext ctx, BoundEntity e, object?[]? after, object?[]? until, CancellationToken ct)
     {
         var sum = new TableChecksum();
+        var normalizer = RowNormalizer.For(e);
         await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = after, Until = until }, ct).ConfigureAwait(false))
         {
-            sum.Add(row);
+            sum.Add(normalizer?.ForChecksum(row) ?? row);
         }
         return sum;
     }
@@ -209,6 +210,7 @@ public static class Verifier
     {
         var sum = new TableChecksum();
         var transformer = new RowTransformer(e, ctx.State);
+        var normalizer = RowNormalizer.For(e);
         long excluded = 0, failed = 0;
         var batch = new List<object?[]>(ctx.Plan.BatchSize);
         async Task FlushAsync()
@@ -221,8 +223,10 @@ public static class Verifier
                 }
                 else if (r.Ok)
                 {
-                    // As the target gives it back: the same kinds on both sides (a timestamp SQLite stores as text, say).
-                    sum.Add(ctx.Target.AsStored(e.Target, r.Target!));
+                    // As the target gives it back: the same kinds on both sides (a timestamp SQLite stores as text, say); then
+                    // normalized like the target side, when the plan has normalize: rules.
+                    var stored = ctx.Target.AsStored(e.Target, r.Target!);
+                    sum.Add(normalizer?.ForChecksum(stored) ?? stored);
                 }
                 else
                 {
