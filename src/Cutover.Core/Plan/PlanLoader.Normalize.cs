@@ -63,9 +63,9 @@ public static partial class PlanLoader
                 if (!TryZone(zoneText, out zone))
                 {
                     Error(Loc(Child(options, "time_zone")!), $"time_zone must be UTC or an offset ±HH:MM, not '{zoneText}'",
-                        "named zones are not supported (their offset changes with the date); write for example time_zone: \"+02:00\"");
+                        "named zones are not supported, as their offset changes with the date; write for example time_zone: \"+02:00\"");
                 }
-                if (precision is null)
+                if (Child(options, "timestamps") is null)
                 {
                     Error(At(options, "time_zone"), $"time_zone of '{column}' only applies with timestamps:", "add timestamps: s | ms | us, or remove time_zone");
                 }

@@ -14,6 +14,7 @@ namespace Cutover.Verification;
 /// <c>ForChecksum(b)[i]</c> alike, <see cref="Same"/> is true for them, so equal checksums never hide a row that
 /// <see cref="Same"/> would call different. The converse holds for every rule but <c>float_tolerance</c>: two doubles within
 /// the tolerance may fall on either side of a grid line and hash differently, and then <see cref="Same"/> decides.
+/// An instance is immutable and may be shared between threads.
 /// </remarks>
 public sealed class RowNormalizer
 {

@@ -151,6 +151,14 @@ public class PlanNormalizeTests
     }
 
     [Fact]
+    public void Parse_ZoneWithABadPrecision_ReportsOnlyThePrecision()
+    {
+        var e = RuleError("placed_at: { timestamps: ns, time_zone: UTC }");
+
+        Assert.Equal("timestamps must be s, ms or us, not 'ns'", e.Message);
+    }
+
+    [Fact]
     public void Parse_FlagNotTrueOrFalse_IsAnError()
     {
         var e = RuleError("body: { json: yes please }");
@@ -292,5 +300,22 @@ public class PlanNormalizeTests
         var users = bound[1].Normalizers.ToDictionary(r => r.Column);
         Assert.Equal(["id", "name", "email"], users.Keys);
         Assert.All(users.Values, r => Assert.True(r.Json && !r.CaseInsensitive && !r.TrimTrailingSpaces));
+    }
+
+    [Fact]
+    public void ReverseBind_RulesNamingTargetColumns_TheWayBackHasNone()
+    {
+        var (plan, errors) = Plans.Parse("source: a", "target: b", "normalize:", "  content: { json: true }", "entities:", "  - table: orders",
+            "    columns:", "      body: { rename: content }");
+        Assert.Empty(errors);
+        var (forward, bindErrors) = PlanBinder.Bind(plan!, Db(Orders));
+        Assert.Empty(bindErrors);
+        var target = Table("orders",
+            [Col("id", pk: 1), Col("placed_at", "TEXT"), Col("amount", "REAL"), Col("status", "TEXT"), Col("content", "TEXT"), Col("legacy", "TEXT")]);
+
+        var back = Assert.Single(Cutover.Sync.ReverseBinder.Bind(plan!, forward, Db(target)));
+
+        Assert.Single(forward[0].Normalizers);
+        Assert.Empty(back.Normalizers);
     }
 }
