@@ -19,6 +19,12 @@ public sealed record BoundEntity(
 {
     public string Name => Plan.Name;
 
+    /// <summary>
+    /// The <c>normalize:</c> rule of each target column that has one, named by its target column: the entity's rule for the
+    /// column, else the entity's <c>*</c>, else the plan's rule for the column, else the plan's <c>*</c>.
+    /// </summary>
+    public IReadOnlyList<NormalizeRule> Normalizers { get; init; } = [];
+
     public IReadOnlyList<string> SourceKey => Plan.KeyIsRowid ? ["rowid"] : Plan.Key;
 
     public bool KeyIsRowid => Plan.KeyIsRowid;

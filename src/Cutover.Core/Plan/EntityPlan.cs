@@ -14,5 +14,8 @@ public sealed record EntityPlan(
     /// <summary>The entity's name in references, the id map and reports: its source table.</summary>
     public string Name => Table;
 
+    /// <summary>The entity's <c>normalize:</c> rules, keyed by target column (or <c>*</c>); they replace the plan's for the same column.</summary>
+    public IReadOnlyList<NormalizeRule> Normalize { get; init; } = [];
+
     public bool KeyIsRowid => Key.Count == 1 && string.Equals(Key[0], "rowid", StringComparison.OrdinalIgnoreCase);
 }

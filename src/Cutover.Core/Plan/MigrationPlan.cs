@@ -24,6 +24,9 @@ public sealed record MigrationPlan
     public TypesPlan Types { get; init; } = TypesPlan.Default;
     public IReadOnlyList<CheckPlan> Checks { get; init; } = [];
 
+    /// <summary>The top-level <c>normalize:</c> rules: for every entity whose target has the column (<c>*</c>: every column).</summary>
+    public IReadOnlyList<NormalizeRule> Normalize { get; init; } = [];
+
     /// <summary>How writes on the source are captured during the copy (<c>capture:</c>); <see cref="Capture.CaptureMode.None"/> for offline migrations.</summary>
     public Capture.CaptureMode Capture { get; init; } = global::Cutover.Capture.CaptureMode.None;
 

@@ -30,6 +30,11 @@ public static class PlanBinder
                 bound.Add(b);
             }
         }
+        if (bound.Count == plan.Entities.Count)
+        {
+            // Only when every entity bound: a column missing from the others might be in one that failed.
+            NormalizeBinding.CheckPlanLevel(plan, bound, errors);
+        }
         return (bound, errors);
     }
 
@@ -177,6 +182,7 @@ public static class PlanBinder
                 errors.Add(new PlanError(e.Rekey.At, $"time_from column '{tf}' is not a (kept) column of '{e.Table}'", $"columns: {string.Join(", ", table.Columns.Select(c => c.Name))}"));
             }
         }
+        var normalizers = NormalizeBinding.Resolve(plan, e, table, targetColumns, renamed, errors);
         if (errors.Count > before)
         {
             return null;
@@ -200,7 +206,7 @@ public static class PlanBinder
             KeyAfterCopy = !keyIsRowid && targetKey.Count > 0
                 && mappings.Where(m => targetKey.Contains(m.TargetName)).All(m => m.IsRekeyedKey || (m.Cast is null && m.IdMapEntity is null && m.SourceIndex >= 0)),
         };
-        return new BoundEntity(effective, table, sourceColumns, keyIdx, target, mappings, timeIndex, notes);
+        return new BoundEntity(effective, table, sourceColumns, keyIdx, target, mappings, timeIndex, notes) { Normalizers = normalizers };
     }
 
     private static List<ForeignKeySchema> BindForeignKeys(MigrationPlan plan, DatabaseSchema source, TableSchema table, Dictionary<string, string> renamed)

@@ -6,7 +6,7 @@ namespace Cutover.Plan;
 public static partial class PlanLoader
 {
     /// <summary>Walks YAML nodes, collecting errors with positions instead of stopping at the first.</summary>
-    private sealed class Reader(string file, List<PlanError> errors)
+    private sealed partial class Reader(string file, List<PlanError> errors)
     {
         public PlanLocation Loc(YamlNode node) => new(file, (int)node.Start.Line, (int)node.Start.Column);
 
@@ -220,7 +220,7 @@ public static partial class PlanLoader
             {
                 Error(Loc(badRk), "rekey must be a mapping", "write rekey: { to: ulid, time_from: created_at }");
             }
-            return new EntityPlan(table, to, key, rekey, references, columns, Loc(map), keyAt);
+            return new EntityPlan(table, to, key, rekey, references, columns, Loc(map), keyAt) { Normalize = ParseNormalize(map, $" of '{table}'") };
         }
 
         private List<ColumnPlan> ParseColumns(YamlMappingNode map, string table)

@@ -14,10 +14,10 @@ namespace Cutover.Plan;
 /// </summary>
 public static partial class PlanLoader
 {
-    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "verify", "types", "entities", "checks", "capture", "cutover", "throttle"];
+    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "verify", "types", "entities", "checks", "capture", "cutover", "throttle", "normalize"];
     private static readonly string[] CutoverKeys = ["max_lag", "max_pending", "verify", "drain_timeout"];
     private static readonly string[] ThrottleKeys = ["max_target_latency", "max_lag", "rows_per_second"];
-    private static readonly string[] EntityKeys = ["table", "to", "key", "rekey", "references", "columns"];
+    private static readonly string[] EntityKeys = ["table", "to", "key", "rekey", "references", "columns", "normalize"];
     private static readonly string[] ColumnKeys = ["rename", "type", "drop", "default", "invalid_utf8", "dates", "json", "booleans"];
     private static readonly string[] TypesKeys = ["dates", "json", "booleans"];
     private static readonly string[] RekeyKeys = ["to", "time_from", "column"];
@@ -118,6 +118,7 @@ public static partial class PlanLoader
                 r.OptionalDuration(thrNode, "max_lag", null),
                 r.OptionalInt(thrNode, "rows_per_second", 0, 0, 100_000_000));
         }
+        var normalize = r.ParseNormalize(root, "");
 
         var entities = new List<EntityPlan>();
         if (r.Child(root, "entities") is { } entNode)
@@ -185,6 +186,7 @@ public static partial class PlanLoader
             Capture = capture,
             Cutover = cutover,
             Throttle = throttle,
+            Normalize = normalize,
             SourceAt = r.At(root, "source"),
             TargetAt = r.At(root, "target"),
             StateAt = state is null ? default : r.At(root, "state"),

@@ -40,7 +40,8 @@ public static class ReverseBinder
             Columns(e),
             e.Plan.At,
             e.Plan.KeyAt)).ToList();
-        var reversePlan = plan with { Entities = entities, Types = TypesPlan.Default, Checks = [] };
+        // normalize: rules compare the way forward (they name its target columns); the way back has none.
+        var reversePlan = plan with { Entities = entities, Types = TypesPlan.Default, Checks = [], Normalize = [] };
         var (bound, errors) = PlanBinder.Bind(reversePlan, targetSchema);
         if (errors.Count > 0)
         {

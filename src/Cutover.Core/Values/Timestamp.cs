@@ -46,17 +46,26 @@ public readonly record struct Timestamp(long Microseconds) : IComparable<Timesta
     /// <c>HH:MM[:SS[.fraction]]</c>, optionally followed by <c>Z</c> or an offset <c>±HH[:MM]</c> (text without one is UTC).
     /// A fraction finer than a microsecond is refused unless its extra digits are zeros, so nothing is rounded.
     /// </summary>
-    public static bool TryParseIso(string text, out Timestamp value, out string reason)
+    public static bool TryParseIso(string text, out Timestamp value, out string reason) => TryParseIso(text, 0, out value, out _, out reason);
+
+    /// <summary>
+    /// <see cref="TryParseIso(string, out Timestamp, out string)"/>, reading text without <c>Z</c> or an offset at
+    /// <paramref name="offsetMinutesWhenNone"/> minutes east of UTC instead of at UTC; <paramref name="hasTime"/> says whether
+    /// the text had a time of day (<c>YYYY-MM-DD</c> alone is midnight).
+    /// </summary>
+    internal static bool TryParseIso(string text, long offsetMinutesWhenNone, out Timestamp value, out bool hasTime, out string reason)
     {
         value = default;
+        hasTime = false;
         if (!IsoParts.TryDate(text, 0, out var days, out var i, out reason))
         {
             return false;
         }
         long micros = 0;
-        long offsetMinutes = 0;
+        var offsetMinutes = offsetMinutesWhenNone;
         if (i < text.Length)
         {
+            hasTime = true;
             if (text[i] is not ('T' or 't' or ' ') || !IsoParts.TryTime(text, i + 1, out micros, out i, out reason))
             {
                 reason = reason.Length > 0 ? reason : Expected;

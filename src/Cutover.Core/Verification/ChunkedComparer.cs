@@ -49,7 +49,7 @@ public static class ChunkedComparer
     {
         var clock = Stopwatch.StartNew();
         var rejected = await RejectedKeysAsync(ctx, e, ct).ConfigureAwait(false);
-        var normalizer = Normalizing.For(e);
+        var normalizer = RowNormalizer.For(e);
         var targetExists = await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false);
         var ranged = IsRanged(e);
         var chunks = await ChunksAsync(ctx, e, ranged, options.ChunkRows, ct).ConfigureAwait(false);
@@ -278,7 +278,7 @@ public static class ChunkedComparer
     }
 
     private static async Task<(TableChecksum Sum, long Excluded, long Failed)> SourceSumAsync(MigrationContext ctx, BoundEntity e, HashSet<string> rejected,
-        Normalizing? normalizer, Chunk chunk, CancellationToken ct)
+        RowNormalizer? normalizer, Chunk chunk, CancellationToken ct)
     {
         var sum = new TableChecksum();
         long excluded = 0, failed = 0;
@@ -302,7 +302,7 @@ public static class ChunkedComparer
         return (sum, excluded, failed);
     }
 
-    private static async Task<TableChecksum> TargetSumAsync(MigrationContext ctx, BoundEntity e, Normalizing? normalizer, Chunk chunk, CancellationToken ct)
+    private static async Task<TableChecksum> TargetSumAsync(MigrationContext ctx, BoundEntity e, RowNormalizer? normalizer, Chunk chunk, CancellationToken ct)
     {
         var sum = new TableChecksum();
         await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.After, Until = chunk.Until }, ct).ConfigureAwait(false))
@@ -330,7 +330,7 @@ public static class ChunkedComparer
     }
 
     /// <summary>Row by row, one differing chunk: the source side held by target key, then the target side streamed against it.</summary>
-    private static async Task CompareRowsAsync(MigrationContext ctx, BoundEntity e, HashSet<string> rejected, Normalizing? normalizer, bool targetExists,
+    private static async Task CompareRowsAsync(MigrationContext ctx, BoundEntity e, HashSet<string> rejected, RowNormalizer? normalizer, bool targetExists,
         Chunk chunk, RowFindings findings, CancellationToken ct)
     {
         var keyIdx = TargetKeyIndexes(e);
@@ -379,7 +379,7 @@ public static class ChunkedComparer
     }
 
     /// <summary>The fields of two rows (laid out as <see cref="BoundEntity.TargetRead"/>) that differ, under the plan's normalizers.</summary>
-    internal static List<FieldDifference> Differences(IReadOnlyList<string> columns, Normalizing? normalizer, object?[] source, object?[] target)
+    internal static List<FieldDifference> Differences(IReadOnlyList<string> columns, RowNormalizer? normalizer, object?[] source, object?[] target)
     {
         var fields = new List<FieldDifference>();
         for (var i = 0; i < source.Length; i++)
@@ -421,7 +421,7 @@ public static class ChunkedComparer
         }
 
         public (long MissingCount, long ExtraCount, long ChangedCount, List<object?[]> Missing, List<object?[]> Extra, List<RowDifference> Changed,
-            List<UntransformableRow> Untransformable) Finish(IReadOnlyList<string> columns, Normalizing? normalizer)
+            List<UntransformableRow> Untransformable) Finish(IReadOnlyList<string> columns, RowNormalizer? normalizer)
         {
             // A row missing from one chunk and extra in another: the two stores order its key differently. Match it here.
             var changed = new List<RowDifference>(_changed);

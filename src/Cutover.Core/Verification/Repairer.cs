@@ -123,7 +123,7 @@ public static class Repairer
     private static async Task<List<string>> ReverifyAsync(MigrationContext ctx, BoundEntity e, List<object?[]> copied, List<object?[]> deleted, CancellationToken ct)
     {
         var still = new List<string>();
-        var normalizer = Normalizing.For(e);
+        var normalizer = RowNormalizer.For(e);
         var keyIdx = ChunkedComparer.TargetKeyIndexes(e);
         var columns = e.TargetRead().Columns;
         var expected = new Dictionary<string, (object?[] SourceKey, object?[] Row)>(StringComparer.Ordinal);
