@@ -21,6 +21,7 @@ internal static class CliApp
         MigrateCommand.Build(),
         StatusCommand.Build(),
         VerifyCommand.Build(),
+        AuditCommand.Build(),
         BackupCommand.Build(),
         RollbackCommand.Build(),
         RetryCommand.Build(),
