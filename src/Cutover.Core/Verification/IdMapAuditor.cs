@@ -26,7 +26,9 @@ internal static class IdMapAuditor
         var subject = $"{e.Name}: source keys mapped";
         findings.Add(source.Missing == 0
             ? new AuditFinding(AuditChecks.IdMap, subject, true, 0, $"{Auditor.Rows(source.Rows - source.Failed, "source row")} {(source.Rows - source.Failed == 1 ? "has" : "have")} a new id", [])
-            : new AuditFinding(AuditChecks.IdMap, subject, false, source.Missing, $"{source.Missing} of {Auditor.Rows(source.Rows, "source row")} {(source.Missing == 1 ? "has" : "have")} no new id", source.Samples));
+            : new AuditFinding(AuditChecks.IdMap, subject, false, source.Missing,
+                $"{source.Missing} of {Auditor.Rows(source.Rows - source.Failed, "source row")} {(source.Missing == 1 ? "has" : "have")} no new id" +
+                (source.Failed > 0 ? $" (not counting {source.Failed} recorded as failed)" : ""), source.Samples));
         if (source.Failed > 0)
         {
             // Not a fault of the map: the copy recorded why these rows could not be re-keyed or written.
