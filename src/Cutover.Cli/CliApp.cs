@@ -23,6 +23,7 @@ internal static class CliApp
         VerifyCommand.Build(),
         DiffCommand.Build(),
         RepairCommand.Build(),
+        AuditCommand.Build(),
         BackupCommand.Build(),
         RollbackCommand.Build(),
         RetryCommand.Build(),

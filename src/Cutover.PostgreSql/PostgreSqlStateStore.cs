@@ -450,6 +450,45 @@ public sealed class PostgreSqlStateStore : IStateStore
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }, ct);
 
+    /// <summary>One query over the plan's map rows of the entity (grouped by new id).</summary>
+    public Task<(long Count, IReadOnlyList<string> Samples)> DuplicateNewIdsAsync(string entity, int samples, CancellationToken ct) => Locked(async () =>
+    {
+        var duplicates = $"SELECT new_key FROM {Schema}.idmap WHERE plan = @plan AND entity = @e GROUP BY new_key HAVING COUNT(*) > 1";
+        long n;
+        await using (var count = Cmd($"SELECT COUNT(*) FROM ({duplicates}) d", ("e", entity)))
+        {
+            n = (long)(await count.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }
+        var list = new List<string>();
+        if (n > 0)
+        {
+            await using var cmd = Cmd($"{duplicates} ORDER BY new_key COLLATE \"C\" LIMIT @n", ("e", entity), ("n", samples));
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                list.Add(r.GetString(0));
+            }
+        }
+        return (n, (IReadOnlyList<string>)list);
+    }, ct);
+
+    /// <summary>Looked up through the unique constraint on (plan, entity, new_key), 5000 ids per statement.</summary>
+    public Task<IReadOnlySet<string>> MappedNewIdsAsync(string entity, IReadOnlyCollection<string> newIds, CancellationToken ct) => Locked(async () =>
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in newIds.Distinct(StringComparer.Ordinal).Chunk(5000))
+        {
+            await using var cmd = Cmd($"SELECT new_key FROM {Schema}.idmap WHERE plan = @plan AND entity = @e AND new_key = ANY(@ids)", ("e", entity));
+            cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = chunk });
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                found.Add(r.GetString(0));
+            }
+        }
+        return (IReadOnlySet<string>)found;
+    }, ct);
+
     public async IAsyncEnumerable<KeyValuePair<object, string>> ListIdsAsync(string entity, object? oldKey, [EnumeratorCancellation] CancellationToken ct)
     {
         // Paged by old key (integers first, by value, then texts, bytewise) so a large map is never all in memory

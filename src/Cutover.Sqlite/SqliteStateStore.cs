@@ -296,6 +296,49 @@ public sealed class SqliteStateStore : IStateStore
         return (long)cmd.ExecuteScalar()!;
     }, ct);
 
+    /// <summary>One query over the map's rows of the entity (grouped by new id).</summary>
+    public Task<(long Count, IReadOnlyList<string> Samples)> DuplicateNewIdsAsync(string entity, int samples, CancellationToken ct) => Locked(() =>
+    {
+        const string Duplicates = "SELECT new_key FROM idmap WHERE entity = @e GROUP BY new_key HAVING COUNT(*) > 1";
+        using var count = Cmd($"SELECT COUNT(*) FROM ({Duplicates})", ("@e", entity));
+        var n = (long)count.ExecuteScalar()!;
+        var list = new List<string>();
+        if (n > 0)
+        {
+            using var cmd = Cmd($"{Duplicates} ORDER BY new_key LIMIT @n", ("@e", entity), ("@n", samples));
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                list.Add(r.GetString(0));
+            }
+        }
+        return (n, (IReadOnlyList<string>)list);
+    }, ct);
+
+    /// <summary>Looked up through the unique index on (entity, new_key), 500 ids per statement.</summary>
+    public Task<IReadOnlySet<string>> MappedNewIdsAsync(string entity, IReadOnlyCollection<string> newIds, CancellationToken ct) => Locked(() =>
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in newIds.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            using var cmd = _conn.CreateCommand();
+            cmd.Parameters.AddWithValue("@e", entity);
+            var names = new string[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                names[i] = "@n" + i;
+                cmd.Parameters.AddWithValue(names[i], chunk[i]);
+            }
+            cmd.CommandText = $"SELECT new_key FROM idmap WHERE entity = @e AND new_key IN ({string.Join(", ", names)})";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                found.Add(r.GetString(0));
+            }
+        }
+        return (IReadOnlySet<string>)found;
+    }, ct);
+
     public async IAsyncEnumerable<KeyValuePair<object, string>> ListIdsAsync(string entity, object? oldKey, [EnumeratorCancellation] CancellationToken ct)
     {
         // Paged by old key so listing a large map never holds it all in memory or holds the gate for long.

@@ -47,4 +47,19 @@ public sealed class SqliteStateStoreTests : StateStoreConformance
         Assert.Equal("wal", SqliteFile.Scalar(StatePath, "PRAGMA journal_mode"));
         Assert.Equal("sqlite:" + StatePath, ro.Display);
     }
+
+    [Fact]
+    public async Task DuplicateNewIdsAsync_NewIdsGivenTwiceBehindTheStoresBack_CountsAndNamesThemInOrder()
+    {
+        await State.AddIdsAsync("users", [Pair(1L, "B"), Pair(2L, "A"), Pair(3L, "C")], None);
+        // The store's unique index keeps new ids apart; a hand-edited (or damaged) state file may not have it.
+        SqliteFile.Exec(StatePath, "DROP INDEX idmap_new; INSERT INTO idmap VALUES ('users', 4, 'B'), ('users', 'x', 'A'), ('users', 5, 'A'), ('other', 1, 'C')");
+
+        var (count, samples) = await State.DuplicateNewIdsAsync("users", 10, None);
+        var (_, first) = await State.DuplicateNewIdsAsync("users", 1, None);
+
+        Assert.Equal(2, count);
+        Assert.Equal(["A", "B"], samples);
+        Assert.Equal(["A"], first);
+    }
 }

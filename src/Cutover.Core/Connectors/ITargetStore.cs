@@ -42,6 +42,23 @@ public interface ITargetStore : ISourceStore
     /// <summary>Rows of <paramref name="table"/> whose foreign keys point at no parent row (loads run with enforcement off).</summary>
     Task<long> CountForeignKeyViolationsAsync(string table, CancellationToken ct);
 
+    /// <summary>
+    /// Rows of <paramref name="table"/> whose <paramref name="foreignKey"/> columns are all non-NULL and match no row of its
+    /// parent table (SQL's MATCH SIMPLE: a row with a NULL in the key points nowhere and is not counted), with the keys of the
+    /// first <paramref name="samples"/> of them in key order. Works whether or not the store enforces or even declares the
+    /// foreign key. A store that cannot tell throws <see cref="Errors.ErrorCodes.UnsupportedSchema"/>.
+    /// </summary>
+    Task<ForeignKeyViolations> FindForeignKeyViolationsAsync(TargetTable table, ForeignKeySchema foreignKey, int samples, CancellationToken ct) =>
+        throw new Errors.CutoverException(Errors.ErrorCodes.UnsupportedSchema, $"{Display}: this store cannot look for rows whose foreign keys point nowhere");
+
+    /// <summary>
+    /// The store's own integrity checks over <paramref name="tables"/> (which exist), for <c>cutover audit</c>: SQLite's
+    /// <c>integrity_check</c> and <c>foreign_key_check</c>, PostgreSQL's invalid indexes and constraints not validated. Each
+    /// finding uses a check id of <see cref="Verification.AuditChecks"/>. None by default.
+    /// </summary>
+    Task<IReadOnlyList<Verification.AuditFinding>> CheckIntegrityAsync(IReadOnlyList<string> tables, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<Verification.AuditFinding>>([]);
+
     /// <summary>Deletes rows by key (repair and retry).</summary>
     Task DeleteKeysAsync(TargetTable table, IReadOnlyList<IReadOnlyList<object?>> keys, CancellationToken ct);
 

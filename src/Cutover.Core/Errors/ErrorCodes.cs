@@ -33,6 +33,9 @@ public static class ErrorCodes
     public const string RowsDiffer = "ROWS_DIFFER";
     public const string CheckFailed = "CHECK_FAILED";
     public const string CheckError = "CHECK_ERROR";
+
+    /// <summary><c>cutover audit</c> found the target's integrity broken: a finding that does not hold.</summary>
+    public const string AuditFailed = "AUDIT_FAILED";
     public const string RunLocked = "RUN_LOCKED";
     public const string NoRun = "NO_RUN";
     public const string BackupMissing = "BACKUP_MISSING";

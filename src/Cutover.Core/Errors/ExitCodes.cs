@@ -32,7 +32,7 @@ public static class ExitCodes
         ErrorCodes.RowRejected or ErrorCodes.CastFailed or ErrorCodes.InvalidUtf8 or ErrorCodes.ConstraintViolation
             or ErrorCodes.ForeignKeyUnmapped or ErrorCodes.RekeyFailed => RowsRejected,
         ErrorCodes.CountMismatch or ErrorCodes.ChecksumMismatch or ErrorCodes.RowsDiffer => VerificationFailed,
-        ErrorCodes.CheckFailed or ErrorCodes.CheckError => CheckFailed,
+        ErrorCodes.CheckFailed or ErrorCodes.CheckError or ErrorCodes.AuditFailed => CheckFailed,
         ErrorCodes.RunLocked => Locked,
         ErrorCodes.BackupMissing or ErrorCodes.BackupCorrupt or ErrorCodes.BackupNotTaken or ErrorCodes.RollbackFailed => BackupFailed,
         ErrorCodes.NoRun or ErrorCodes.IdNotMapped or ErrorCodes.CaptureNotInstalled => NotFound,

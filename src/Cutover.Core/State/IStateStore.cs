@@ -37,6 +37,40 @@ public interface IStateStore : IAsyncDisposable
     /// <summary>Lists mappings of <paramref name="entity"/>, or the one for <paramref name="oldKey"/>.</summary>
     IAsyncEnumerable<KeyValuePair<object, string>> ListIdsAsync(string entity, object? oldKey, CancellationToken ct);
 
+    /// <summary>
+    /// New ids of <paramref name="entity"/> that more than one old key maps to (the map is meant to be one-to-one): how many,
+    /// and the first <paramref name="samples"/> of them in order. The default lists the whole map into memory; stores
+    /// override it with a query.
+    /// </summary>
+    async Task<(long Count, IReadOnlyList<string> Samples)> DuplicateNewIdsAsync(string entity, int samples, CancellationToken ct)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var (_, id) in ListIdsAsync(entity, null, ct).ConfigureAwait(false))
+        {
+            seen[id] = seen.GetValueOrDefault(id) + 1;
+        }
+        var duplicates = seen.Where(kv => kv.Value > 1).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+        return (duplicates.Count, duplicates.Take(samples).ToList());
+    }
+
+    /// <summary>
+    /// Which of <paramref name="newIds"/> are new ids of <paramref name="entity"/>'s map (the reverse of
+    /// <see cref="LookupIdsAsync"/>). The default lists the whole map for each call; stores override it with a lookup.
+    /// </summary>
+    async Task<IReadOnlySet<string>> MappedNewIdsAsync(string entity, IReadOnlyCollection<string> newIds, CancellationToken ct)
+    {
+        var wanted = newIds.ToHashSet(StringComparer.Ordinal);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var (_, id) in ListIdsAsync(entity, null, ct).ConfigureAwait(false))
+        {
+            if (wanted.Contains(id))
+            {
+                found.Add(id);
+            }
+        }
+        return found;
+    }
+
     Task<string?> GetValueAsync(string key, CancellationToken ct);
 
     Task SetValueAsync(string key, string? value, CancellationToken ct);

@@ -45,6 +45,12 @@ internal sealed class RetryingStateStore(IStateStore inner, ResiliencePipeline r
 
     public IAsyncEnumerable<KeyValuePair<object, string>> ListIdsAsync(string entity, object? oldKey, CancellationToken ct) => inner.ListIdsAsync(entity, oldKey, ct);
 
+    public Task<(long Count, IReadOnlyList<string> Samples)> DuplicateNewIdsAsync(string entity, int samples, CancellationToken ct) =>
+        Retry(t => inner.DuplicateNewIdsAsync(entity, samples, t), ct);
+
+    public Task<IReadOnlySet<string>> MappedNewIdsAsync(string entity, IReadOnlyCollection<string> newIds, CancellationToken ct) =>
+        Retry(t => inner.MappedNewIdsAsync(entity, newIds, t), ct);
+
     public Task<string?> GetValueAsync(string key, CancellationToken ct) => Retry(t => inner.GetValueAsync(key, t), ct);
 
     public Task SetValueAsync(string key, string? value, CancellationToken ct) => Retry(t => inner.SetValueAsync(key, value, t), ct);

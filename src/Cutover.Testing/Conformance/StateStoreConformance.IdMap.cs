@@ -103,4 +103,39 @@ public abstract partial class StateStoreConformance
         Assert.Equal(1, await State.CountIdsAsync("b", None));
         Assert.Equal(0, await State.CountIdsAsync("c", None));
     }
+
+    [Fact]
+    public async Task MappedNewIdsAsync_SomeIdsMapped_ReturnsOnlyThoseOfThatEntity()
+    {
+        await State.AddIdsAsync("users", [Pair(1L, "A"), Pair("two", "B"), Pair(3L, "C")], None);
+        await State.AddIdsAsync("other", [Pair(1L, "X")], None);
+
+        var found = await State.MappedNewIdsAsync("users", ["A", "B", "X", "a", "missing", "A"], None);
+
+        Assert.Equal(["A", "B"], found.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task MappedNewIdsAsync_MoreIdsThanOneChunk_FindsAll()
+    {
+        await State.AddIdsAsync("users", Enumerable.Range(1, 6200).Select(i => Pair((long)i, $"id{i:D5}")).ToList(), None);
+
+        var found = await State.MappedNewIdsAsync("users", Enumerable.Range(1, 6300).Select(i => $"id{i:D5}").ToList(), None);
+
+        Assert.Equal(6200, found.Count);
+        Assert.Contains("id06200", found);
+        Assert.DoesNotContain("id06201", found);
+    }
+
+    [Fact]
+    public async Task DuplicateNewIdsAsync_OneToOneMap_FindsNone()
+    {
+        await State.AddIdsAsync("users", [Pair(1L, "A"), Pair(2L, "B"), Pair("1", "C")], None);
+        await State.AddIdsAsync("other", [Pair(1L, "A")], None);
+
+        var (count, samples) = await State.DuplicateNewIdsAsync("users", 10, None);
+
+        Assert.Equal(0, count);
+        Assert.Empty(samples);
+    }
 }

@@ -21,6 +21,7 @@ public class ExitCodesTests
     [InlineData("ROWS_DIFFER", 5)]
     [InlineData("CHECK_FAILED", 6)]
     [InlineData("CHECK_ERROR", 6)]
+    [InlineData("AUDIT_FAILED", 6)]
     [InlineData("ROW_REJECTED", 7)]
     [InlineData("CAST_FAILED", 7)]
     [InlineData("INVALID_UTF8", 7)]
@@ -60,7 +61,7 @@ public class ExitCodesTests
         // Guards against a new code being added without deciding its exit code (it would silently map to 1).
         var declared = typeof(ErrorCodes).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToList();
 
-        Assert.Equal(42, declared.Count);
+        Assert.Equal(43, declared.Count);
         Assert.All(declared.Where(c => c != ErrorCodes.Internal), c => Assert.NotEqual(ExitCodes.InternalError, ExitCodes.For(c)));
     }
 }

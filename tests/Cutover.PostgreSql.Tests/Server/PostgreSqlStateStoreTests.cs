@@ -142,4 +142,45 @@ public sealed class PostgreSqlStateStoreTests(StateDatabaseFixture db) : StateSt
 
         await other.LockPlanAsync(None);
     }
+
+    [Fact]
+    public async Task DuplicateNewIdsAsync_NewIdsGivenTwiceBehindTheStoresBack_CountsAndNamesThemInOrder()
+    {
+        // A database of its own: the test drops the unique constraint that keeps new ids apart.
+        var fresh = new TestDatabases();
+        try
+        {
+            var uri = await fresh.CreateAsync();
+            var state = await OpenAsync(_plan, create: true, uri);
+            await state.AddIdsAsync("users", [Pair(1L, "B"), Pair(2L, "A"), Pair(3L, "C")], None);
+            await TestDatabases.ExecAsync(uri,
+                """
+                DO $$ BEGIN
+                  EXECUTE (SELECT format('ALTER TABLE cutover_state.idmap DROP CONSTRAINT %I', conname) FROM pg_constraint
+                           WHERE conrelid = 'cutover_state.idmap'::regclass AND contype = 'u');
+                END $$
+                """,
+                $"""
+                INSERT INTO cutover_state.idmap (plan, entity, old_kind, old_int, old_text, new_key) VALUES
+                  ('{_plan}', 'users', 0, 4, '', 'B'), ('{_plan}', 'users', 1, 0, 'x', 'A'), ('{_plan}', 'users', 0, 5, '', 'A'),
+                  ('{_plan}', 'other', 0, 1, '', 'C'), ('{_plan}-b', 'users', 0, 1, '', 'C')
+                """);
+
+            var (count, samples) = await state.DuplicateNewIdsAsync("users", 10, None);
+            var (_, first) = await state.DuplicateNewIdsAsync("users", 1, None);
+
+            Assert.Equal(2, count);
+            Assert.Equal(["A", "B"], samples);
+            Assert.Equal(["A"], first);
+        }
+        finally
+        {
+            foreach (var s in _open)
+            {
+                await s.DisposeAsync();
+            }
+            _open.Clear();
+            await fresh.DisposeAsync();
+        }
+    }
 }
