@@ -192,4 +192,54 @@ public sealed class DiffRepairTests : IDisposable
         Assert.Equal(5, third.ExitCode);
         Assert.Equal(0, Entity(JsonDocument.Parse(third.StdOut).RootElement, "events").GetProperty("chunks_resumed").GetInt32());
     }
+
+    [Fact]
+    public void Normalizers_JsonKeysReorderedAndALastBitFloat_DifferWithoutThem_MatchWithThem_AndStillNameARealChange()
+    {
+        Migrate(parents: 10, children: 20, logs: 10);
+        var body = (string)Db.Scalar(Target, "SELECT body FROM events WHERE id = 40")!;
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
+        // The same data with the keys in the other order and some whitespace.
+        var reordered = "{ " + string.Join(", ", doc.Reverse().Select(kv => $"\"{kv.Key}\": {kv.Value!.ToJsonString()}")) + " }";
+        Assert.NotEqual(body, reordered);
+        using (var c = Db.Open(Target))
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "UPDATE events SET body = @b WHERE id = 40";
+            cmd.Parameters.AddWithValue("@b", reordered);
+            cmd.ExecuteNonQuery();
+        }
+        BumpLastBit(41);
+
+        var off = JsonDocument.Parse(CutoverCli.Run(_dir.Path, "diff", "cutover.yaml", "--entity", "events", "--json").StdOut).RootElement;
+        var changedOff = Changed(Entity(off, "events"));
+        Assert.Equal(["40", "41"], changedOff.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["body"], changedOff["40"]);
+        Assert.Equal(["value"], changedOff["41"]);
+
+        // With the rules, both are representation only: the entity matches, and verify passes without a repair.
+        var plan = File.ReadAllText(_dir.File("cutover.yaml")).Replace(
+            "      payload: { rename: body }\n", "      payload: { rename: body }\n    normalize:\n      body: { json: true }\n      value: { float_tolerance: 0.000001 }\n", StringComparison.Ordinal);
+        _dir.Write("normalized.yaml", plan.Replace("name: sample", "name: sample", StringComparison.Ordinal));
+        var on = CutoverCli.Run(_dir.Path, "diff", "normalized.yaml", "--entity", "events", "--json");
+        Assert.True(on.ExitCode == 0, on.ToString());
+        var events = Entity(JsonDocument.Parse(on.StdOut).RootElement, "events");
+        Assert.Equal(2, events.GetProperty("normalizers").GetArrayLength());
+        Assert.True(CutoverCli.Run(_dir.Path, "verify", "normalized.yaml").ExitCode == 0);
+
+        // A real change under the same rules is still named: a JSON value, and a float beyond the tolerance.
+        Db.Exec(Target, "UPDATE events SET body = json_set(body, '$.n', 999), value = value + 0.5 WHERE id = 42");
+        var real = CutoverCli.Run(_dir.Path, "diff", "normalized.yaml", "--entity", "events", "--json");
+        Assert.Equal(5, real.ExitCode);
+        var changedOn = Changed(Entity(JsonDocument.Parse(real.StdOut).RootElement, "events"));
+        Assert.Equal(["42"], changedOn.Keys.ToArray());
+        Assert.Equal(["body", "value"], changedOn["42"]);
+
+        // Without the rules, repair puts back exactly the three rows, and verify passes.
+        var repair = CutoverCli.Run(_dir.Path, "repair", "cutover.yaml", "--all", "--json");
+        Assert.True(repair.ExitCode == 0, repair.ToString());
+        Assert.Equal(["40", "41", "42"], Keys(Entity(JsonDocument.Parse(repair.StdOut).RootElement, "events"), "copied"));
+        Assert.Equal(0, CutoverCli.Run(_dir.Path, "verify", "cutover.yaml").ExitCode);
+        Assert.Equal(body, Db.Scalar(Target, "SELECT body FROM events WHERE id = 40"));
+    }
 }
