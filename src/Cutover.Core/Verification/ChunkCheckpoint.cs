@@ -43,7 +43,11 @@ internal sealed class ChunkCheckpoint
         var text = new StringBuilder().Append(planHash).Append('\n').Append(e.Name).Append('\n');
         foreach (var c in chunks)
         {
-            text.Append(c.After is null ? "-" : KeyCodec.Encode(c.After)).Append(' ').Append(c.Until is null ? "-" : KeyCodec.Encode(c.Until)).Append('\n');
+            foreach (var bound in new[] { c.After, c.Until, c.TargetAfter, c.TargetUntil })
+            {
+                text.Append(bound is null ? "-" : KeyCodec.Encode(bound)).Append(' ');
+            }
+            text.Append('\n');
         }
         foreach (var n in normalizers)
         {

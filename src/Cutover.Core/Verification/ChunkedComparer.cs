@@ -36,8 +36,12 @@ public static class ChunkedComparer
         return results;
     }
 
-    /// <summary>One key range: rows whose key sorts after <see cref="After"/> and at or before <see cref="Until"/> (null: open).</summary>
-    internal sealed record Chunk(int Index, object?[]? After, object?[]? Until);
+    /// <summary>
+    /// One key range: rows whose key sorts after <see cref="After"/> and at or before <see cref="Until"/> (null: open), on the
+    /// source in its order, on the target between <see cref="TargetAfter"/> and <see cref="TargetUntil"/> in its own order
+    /// (the same keys, in the order the target sorts them, so the target's chunks are a partition of its rows too).
+    /// </summary>
+    internal sealed record Chunk(int Index, object?[]? After, object?[]? Until, object?[]? TargetAfter, object?[]? TargetUntil);
 
     /// <summary>Both sides' sums of one chunk.</summary>
     internal sealed record ChunkSums(TableChecksum Source, TableChecksum Target, long Excluded, long Failed)
@@ -183,12 +187,12 @@ public static class ChunkedComparer
     {
         if (!ranged || chunkRows < 1)
         {
-            return [new Chunk(0, null, null)];
+            return [new Chunk(0, null, null, null, null)];
         }
         var rows = await ctx.Source.CountAsync(e.Source.Name, ct).ConfigureAwait(false);
         if (rows <= chunkRows)
         {
-            return [new Chunk(0, null, null)];
+            return [new Chunk(0, null, null, null, null)];
         }
         var count = (int)Math.Min((rows + chunkRows - 1) / chunkRows, Copy.CopyParts.MaxRanges);
         var first = await ctx.Source.KeyAtAsync(e.Source.Name, e.SourceKey, e.KeyIsRowid, 0, fromEnd: false, ct).ConfigureAwait(false);
@@ -197,12 +201,41 @@ public static class ChunkedComparer
             count = Math.Min(count, MaxChunksByPosition);
         }
         var bounds = await Copy.CopyParts.BoundsAsync(ctx.Source, e.Source.Name, e.SourceKey, e.KeyIsRowid, rows, count, ct).ConfigureAwait(false);
+        var targetBounds = bounds;
+        if (first is not [long] && bounds.Count > 0)
+        {
+            (bounds, targetBounds) = await InTargetOrderAsync(ctx, e, bounds, ct).ConfigureAwait(false);
+        }
         var chunks = new List<Chunk>(bounds.Count + 1);
         for (var i = 0; i <= bounds.Count; i++)
         {
-            chunks.Add(new Chunk(i, i == 0 ? null : bounds[i - 1], i == bounds.Count ? null : bounds[i]));
+            chunks.Add(new Chunk(i, i == 0 ? null : bounds[i - 1], i == bounds.Count ? null : bounds[i],
+                i == 0 ? null : targetBounds[i - 1], i == bounds.Count ? null : targetBounds[i]));
         }
         return chunks;
+    }
+
+    /// <summary>
+    /// Text keys may sort differently on the target (another collation): the bounds the target has, read back from it in its
+    /// own key order. Each side then cuts its rows by the same bound keys in its own order, so each side's chunks hold every
+    /// row once; a row that lands in chunk 2 on one side and chunk 3 on the other makes both differ and is matched across
+    /// them. Bounds the target lacks are dropped (their place in its order is unknown).
+    /// </summary>
+    private static async Task<(List<object?[]> Source, List<object?[]> Target)> InTargetOrderAsync(MigrationContext ctx, BoundEntity e, List<object?[]> bounds,
+        CancellationToken ct)
+    {
+        if (!await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false))
+        {
+            return ([], []);
+        }
+        var keyIdx = TargetKeyIndexes(e);
+        var inTarget = new List<object?[]>();
+        await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { Keys = bounds.Cast<IReadOnlyList<object?>>().ToList() }, ct).ConfigureAwait(false))
+        {
+            inTarget.Add(Pick(row, keyIdx));
+        }
+        var present = inTarget.Select(KeyCodec.Encode).ToHashSet(StringComparer.Ordinal);
+        return (bounds.Where(b => present.Contains(KeyCodec.Encode(b))).ToList(), inTarget);
     }
 
     internal static async Task<HashSet<string>> RejectedKeysAsync(MigrationContext ctx, BoundEntity e, CancellationToken ct)
@@ -305,7 +338,7 @@ public static class ChunkedComparer
     private static async Task<TableChecksum> TargetSumAsync(MigrationContext ctx, BoundEntity e, RowNormalizer? normalizer, Chunk chunk, CancellationToken ct)
     {
         var sum = new TableChecksum();
-        await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.After, Until = chunk.Until }, ct).ConfigureAwait(false))
+        await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.TargetAfter, Until = chunk.TargetUntil }, ct).ConfigureAwait(false))
         {
             sum.Add(normalizer is null ? row : normalizer.ForChecksum(row));
         }
@@ -359,7 +392,7 @@ public static class ChunkedComparer
         var extra = new List<(string Key, object?[] Row)>();
         if (targetExists)
         {
-            await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.After, Until = chunk.Until }, ct).ConfigureAwait(false))
+            await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.TargetAfter, Until = chunk.TargetUntil }, ct).ConfigureAwait(false))
             {
                 var key = KeyCodec.Encode(Pick(row, keyIdx));
                 if (source.Remove(key, out var s))
