@@ -45,7 +45,7 @@ internal static class AuditCommand
         else
         {
             AuditReport.Table(result);
-            Console.Out.WriteLine($"report: {report.MarkdownPath}");
+            Console.Out.WriteLine($"report: {ReportFiles.Shown(report.MarkdownPath)}");
             Console.Out.WriteLine(result.Summary);
         }
         if (!result.Ok)

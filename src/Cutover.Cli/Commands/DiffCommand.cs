@@ -58,7 +58,7 @@ internal static class DiffCommand
         else
         {
             DiffReports.Table(diffs, o.Limit);
-            Console.Out.WriteLine($"report: {report.MarkdownPath}");
+            Console.Out.WriteLine($"report: {ReportFiles.Shown(report.MarkdownPath)}");
         }
         if (bad.Count > 0)
         {

@@ -107,8 +107,16 @@ internal static class RepairCommand
         {
             foreach (var e in result.Entities)
             {
-                var verb = o.DryRun ? "would copy again" : "copied again";
-                Console.Out.WriteLine($"{e.Entity}: {verb} {e.Copied.Count} ({Keys(e.Copied)}); {(o.DryRun ? "would delete" : "deleted")} {e.Deleted.Count} ({Keys(e.Deleted)})");
+                var done = new List<string>();
+                if (e.Copied.Count > 0)
+                {
+                    done.Add($"{(o.DryRun ? "would copy" : "copied")} {Rows(e.Copied.Count)} again ({Keys(e.Copied)})");
+                }
+                if (e.Deleted.Count > 0)
+                {
+                    done.Add($"{(o.DryRun ? "would delete" : "deleted")} {Rows(e.Deleted.Count)} ({Keys(e.Deleted)})");
+                }
+                Console.Out.WriteLine($"{e.Entity}: {(done.Count == 0 ? "nothing to do" : string.Join("; ", done))}");
                 foreach (var u in e.NotRepaired)
                 {
                     Console.Out.WriteLine($"  not repaired: {Value.DisplayKey(u.Key)}: {u.Code}: {u.Message}");
@@ -118,7 +126,7 @@ internal static class RepairCommand
                     Console.Out.WriteLine($"  still differs: {s}");
                 }
             }
-            Console.Out.WriteLine($"report: {report.MarkdownPath}");
+            Console.Out.WriteLine($"report: {ReportFiles.Shown(report.MarkdownPath)}");
         }
         if (!ok)
         {
@@ -131,6 +139,8 @@ internal static class RepairCommand
         }
         return ExitCodes.Ok;
     });
+
+    private static string Rows(int n) => n == 1 ? "1 row" : $"{n} rows";
 
     private static string Keys(IReadOnlyList<object?[]> keys) =>
         keys.Count == 0 ? "-" : string.Join(", ", keys.Take(10).Select(k => Value.DisplayKey(k))) + (keys.Count > 10 ? $", … {keys.Count - 10} more" : "");

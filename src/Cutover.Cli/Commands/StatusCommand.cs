@@ -144,7 +144,7 @@ internal static class StatusCommand
             AnsiConsole.WriteLine("reports (newest first):");
             foreach (var r in reports)
             {
-                AnsiConsole.MarkupLineInterpolated($"  {Reports.Timestamp(r.At)} {r.Kind}: {(r.Ok ? "ok" : "problems")}: {r.Summary} ({r.MarkdownPath})");
+                AnsiConsole.MarkupLineInterpolated($"  {Reports.Timestamp(r.At)} {r.Kind}: {(r.Ok ? "ok" : "problems")}: {r.Summary} ({ReportFiles.Shown(r.MarkdownPath)})");
             }
         }
         AnsiConsole.WriteLine("recent actions:");

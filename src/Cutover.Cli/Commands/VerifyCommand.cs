@@ -54,7 +54,7 @@ internal static class VerifyCommand
             {
                 Console.Out.WriteLine($"{b.Entity}: {b.Rows!.Summary} rows; see them with: cutover diff {o.Plan} --entity {b.Entity}");
             }
-            Console.Out.WriteLine($"report: {report.MarkdownPath}");
+            Console.Out.WriteLine($"report: {ReportFiles.Shown(report.MarkdownPath)}");
         }
         if (bad.Count > 0)
         {

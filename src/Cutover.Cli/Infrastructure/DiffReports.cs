@@ -131,7 +131,8 @@ internal static class DiffReports
             {
                 foreach (var f in c.Fields)
                 {
-                    yield return new Line(d.Entity, "changed", Value.DisplayKey(c.Key), f.Field, Value.Quote(f.Source), Value.Quote(f.Target));
+                    var (source, target) = Around(f.Source, f.Target, 38);
+                    yield return new Line(d.Entity, "changed", Value.DisplayKey(c.Key), f.Field, source, target);
                 }
             }
             foreach (var u in d.Untransformable)
@@ -139,6 +140,27 @@ internal static class DiffReports
                 yield return new Line(d.Entity, "not transformable", Value.DisplayKey(u.Key), "", $"{u.Code}: {u.Message}", "");
             }
         }
+    }
+
+    /// <summary>
+    /// Both values quoted; two long texts are cut to the same window around their first differing character, so the
+    /// difference stays in view.
+    /// </summary>
+    private static (string Source, string Target) Around(object? source, object? target, int width)
+    {
+        var (a, b) = (Value.Quote(source), Value.Quote(target));
+        if (source is not string || target is not string || (a.Length <= width && b.Length <= width))
+        {
+            return (a, b);
+        }
+        var first = 0;
+        while (first < a.Length && first < b.Length && a[first] == b[first])
+        {
+            first++;
+        }
+        var start = Math.Max(0, first - (width / 2));
+        string Window(string s) => start >= s.Length ? "…" : (start > 0 ? "…" : "") + s[start..];
+        return (Window(a), Window(b));
     }
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";

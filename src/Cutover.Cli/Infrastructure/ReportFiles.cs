@@ -90,6 +90,13 @@ internal static class ReportFiles
         return entries;
     }
 
+    /// <summary>A report's path as people read it: relative to the current folder when it is inside it.</summary>
+    public static string Shown(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
+
     private static void WriteWhole(string path, string text)
     {
         var tmp = path + ".tmp";
