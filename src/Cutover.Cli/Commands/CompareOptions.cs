@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cutover.Cli.Infrastructure;
+using Cutover.Errors;
 using Cutover.Migration;
 using Cutover.Plan;
 using Cutover.Verification;
@@ -17,9 +18,9 @@ internal static class CompareOptions
         Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--chunk-rows takes a number of rows, at least 1"); } } },
     };
 
-    public static Option<bool> Restart() => new("--restart")
+    public static Option<bool> Resume() => new("--resume")
     {
-        Description = "Compare every chunk again, forgetting the chunks an interrupted verify or diff had compared",
+        Description = "Take the chunks an interrupted verify or diff of this plan recorded instead of comparing them again (only when nothing wrote to either store since)",
     };
 
     public static Option<string?> Entity(string what) => new("--entity") { Description = what };
@@ -41,16 +42,20 @@ internal static class CompareOptions
     }
 
     /// <summary>
-    /// Options for a comparison run from the command line: chunks recorded for resuming (unless the source is live: a
-    /// captured source changes under an interrupted comparison, so its chunks are always compared afresh).
+    /// Options for a comparison run from the command line: chunks recorded as they finish, and taken from an interrupted run's
+    /// record only with <c>--resume</c> (a record cannot tell whether a store was written since). A plan that captures a live
+    /// source neither records nor resumes: its source changes under any comparison.
     /// </summary>
-    public static DiffOptions For(MigrationContext ctx, bool restart, int maxDetails) => new()
+    public static DiffOptions For(MigrationContext ctx, bool resume, int maxDetails)
     {
-        ChunkRows = ctx.ChunkRows,
-        MaxDetails = maxDetails,
-        Resume = ctx.Plan.Capture == Capture.CaptureMode.None,
-        Restart = restart,
-    };
+        var live = ctx.Plan.Capture != Capture.CaptureMode.None;
+        if (resume && live)
+        {
+            throw new CutoverException(ErrorCodes.UsageInvalid,
+                $"--resume: plan '{ctx.Plan.Name}' captures a live source (capture: {ctx.Plan.Capture.ToString().ToLowerInvariant()}), which changes under an interrupted comparison; run it without --resume");
+        }
+        return new DiffOptions { ChunkRows = ctx.ChunkRows, MaxDetails = maxDetails, Record = !live, Resume = resume };
+    }
 
     public static IReadOnlyList<BoundEntity> Entities(MigrationContext ctx, string? entity) => entity is null ? ctx.Entities : [ctx.Entity(entity)];
 }

@@ -13,7 +13,7 @@ namespace Cutover.Cli.Commands;
 /// </summary>
 internal static class DiffCommand
 {
-    public sealed record Options(string Plan, bool Json, string? Entity, int? Jobs = null, int? ChunkRows = null, bool Restart = false, int Limit = 50);
+    public sealed record Options(string Plan, bool Json, string? Entity, int? Jobs = null, int? ChunkRows = null, bool Resume = false, int Limit = 50);
 
     public static Command Build()
     {
@@ -22,7 +22,7 @@ internal static class DiffCommand
         var entity = CompareOptions.Entity("Compare only this entity");
         var jobs = CompareOptions.Jobs();
         var chunkRows = CompareOptions.ChunkRows();
-        var restart = CompareOptions.Restart();
+        var resume = CompareOptions.Resume();
         var limit = new Option<int>("--limit")
         {
             HelpName = "N",
@@ -32,10 +32,10 @@ internal static class DiffCommand
         };
         var cmd = new Command("diff", "Name the rows that differ: missing from the target, extra on it, changed (with the fields and both values).")
         {
-            plan, json, entity, jobs, chunkRows, restart, limit,
+            plan, json, entity, jobs, chunkRows, resume, limit,
         };
         cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(json), r.GetValue(entity), r.GetValue(jobs), r.GetValue(chunkRows),
-            r.GetValue(restart), r.GetValue(limit)), ct));
+            r.GetValue(resume), r.GetValue(limit)), ct));
         return cmd;
     }
 
@@ -43,7 +43,7 @@ internal static class DiffCommand
     {
         var plan = CliRuntime.LoadPlan(o.Plan);
         await using var ctx = await CompareOptions.OpenAsync(plan, SessionMode.ReadOnly, o.Jobs, o.ChunkRows, ct).ConfigureAwait(false);
-        var diffs = await ChunkedComparer.CompareAsync(ctx, CompareOptions.Entities(ctx, o.Entity), CompareOptions.For(ctx, o.Restart, int.MaxValue), ct).ConfigureAwait(false);
+        var diffs = await ChunkedComparer.CompareAsync(ctx, CompareOptions.Entities(ctx, o.Entity), CompareOptions.For(ctx, o.Resume, int.MaxValue), ct).ConfigureAwait(false);
         var bad = diffs.Where(d => !d.Match).ToList();
         var summary = bad.Count == 0
             ? $"no differences in {diffs.Count} entities ({diffs.Sum(d => d.TargetRows)} rows)"

@@ -51,6 +51,8 @@ internal static class RepairCommand
         }
         var plan = CliRuntime.LoadPlan(o.Plan);
         using var planLock = o.DryRun ? null : PlanLock.Acquire(plan.StateDirectory, plan.Name);
+        // A sync applying changes meanwhile could overwrite a repaired row with what it read before, or the other way round.
+        using var syncLock = o.DryRun ? null : PlanLock.Acquire(plan.StateDirectory, plan.Name, Handover.HandoverRunner.SyncLockFile, $"a sync of plan '{plan.Name}' is running; stop it before repair");
         await using var ctx = await CompareOptions.OpenAsync(plan, o.DryRun ? SessionMode.ReadOnly : SessionMode.Write, o.Jobs, o.ChunkRows, ct, lockPlan: !o.DryRun).ConfigureAwait(false);
         var requests = new List<RepairRequest>();
         if (o.All)
@@ -58,7 +60,8 @@ internal static class RepairCommand
             var diffs = await ChunkedComparer.CompareAsync(ctx, CompareOptions.Entities(ctx, o.Entity), new DiffOptions { ChunkRows = ctx.ChunkRows }, ct).ConfigureAwait(false);
             foreach (var d in diffs.Where(d => !d.Match))
             {
-                requests.Add(new RepairRequest(ctx.Entity(d.Entity), [.. d.Missing, .. d.Changed.Select(c => c.Key)], d.Extra));
+                // Rows the transforms refuse are tried too: one that lacks only its new id gets it here (and its children then map).
+                requests.Add(new RepairRequest(ctx.Entity(d.Entity), [.. d.Missing, .. d.Changed.Select(c => c.Key), .. d.Untransformable.Select(u => u.Key)], d.Extra));
             }
         }
         else
@@ -68,7 +71,7 @@ internal static class RepairCommand
                 throw new CutoverException(ErrorCodes.UsageInvalid, $"--keys needs --entity: plan '{plan.Name}' has {ctx.Entities.Count} entities ({string.Join(", ", ctx.Entities.Select(e => e.Name))})");
             }
             var e = o.Entity is null ? ctx.Entities[0] : ctx.Entity(o.Entity);
-            requests.Add(new RepairRequest(e, ParseKeys(o.Keys!, e), []));
+            requests.Add(new RepairRequest(e, ParseKeys(o.Keys!, e), [], Typed: false));
         }
         var result = await Repairer.RunAsync(ctx, requests, o.DryRun, ct).ConfigureAwait(false);
         var copied = result.Entities.Sum(e => e.Copied.Count);
@@ -76,10 +79,15 @@ internal static class RepairCommand
         var notRepaired = result.Entities.Sum(e => e.NotRepaired.Count);
         var still = result.Entities.Sum(e => e.StillDiffering.Count);
         var verified = result.Entities.Sum(e => e.KeysVerified);
+        var work = string.Join(" and ", new[]
+        {
+            copied > 0 ? $"{(o.DryRun ? "copy" : "copied")} {Rows(copied)} again" : null,
+            deleted > 0 ? $"{(o.DryRun ? "delete" : "deleted")} {Rows(deleted)}" : null,
+        }.Where(p => p is not null));
         var summary = o.DryRun
-            ? $"dry run: would copy {copied} rows again and delete {deleted}; nothing was written"
+            ? (work.Length == 0 ? "dry run: nothing to repair" : $"dry run: would {work}; nothing was written")
             : copied + deleted == 0 && notRepaired == 0 ? "nothing to repair"
-            : $"{copied} rows copied again, {deleted} deleted; re-verified {verified} keys: " + (still == 0 ? "all match" : $"{still} still differ")
+            : (work.Length == 0 ? "nothing copied" : work) + $"; re-verified {verified} key{(verified == 1 ? "" : "s")}: " + (still == 0 ? "all match" : $"{still} still differ")
               + (notRepaired > 0 ? $"; {notRepaired} cannot be copied (the plan's transforms refuse them)" : "");
         var body = new JsonObject
         {

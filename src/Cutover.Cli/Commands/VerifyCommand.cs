@@ -12,7 +12,7 @@ namespace Cutover.Cli.Commands;
 /// </summary>
 internal static class VerifyCommand
 {
-    public sealed record Options(string Plan, bool Json, string? Entity, int? Jobs = null, int? ChunkRows = null, bool Restart = false);
+    public sealed record Options(string Plan, bool Json, string? Entity, int? Jobs = null, int? ChunkRows = null, bool Resume = false);
 
     public static Command Build()
     {
@@ -21,12 +21,12 @@ internal static class VerifyCommand
         var entity = CompareOptions.Entity("Verify only this entity");
         var jobs = CompareOptions.Jobs();
         var chunkRows = CompareOptions.ChunkRows();
-        var restart = CompareOptions.Restart();
+        var resume = CompareOptions.Resume();
         var cmd = new Command("verify", "Compare row counts and checksums of every entity, chunk by chunk: the source (after transforms) against the target.")
         {
-            plan, json, entity, jobs, chunkRows, restart,
+            plan, json, entity, jobs, chunkRows, resume,
         };
-        cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(json), r.GetValue(entity), r.GetValue(jobs), r.GetValue(chunkRows), r.GetValue(restart)), ct));
+        cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(json), r.GetValue(entity), r.GetValue(jobs), r.GetValue(chunkRows), r.GetValue(resume)), ct));
         return cmd;
     }
 
@@ -35,7 +35,7 @@ internal static class VerifyCommand
         var plan = CliRuntime.LoadPlan(o.Plan);
         await using var ctx = await CompareOptions.OpenAsync(plan, SessionMode.ReadOnly, o.Jobs, o.ChunkRows, ct).ConfigureAwait(false);
         var entities = CompareOptions.Entities(ctx, o.Entity);
-        var results = await Verifier.VerifyAsync(ctx, entities, ct, CompareOptions.For(ctx, o.Restart, Verifier.DetailsKept)).ConfigureAwait(false);
+        var results = await Verifier.VerifyAsync(ctx, entities, ct, CompareOptions.For(ctx, o.Resume, Verifier.DetailsKept)).ConfigureAwait(false);
         var bad = results.Where(v => !v.Match).ToList();
         var body = new { match = bad.Count == 0, entities = results.Select(Reports.VerifyJson), differing = bad.Select(b => b.Entity) };
         var summary = bad.Count == 0

@@ -42,7 +42,7 @@ internal static class ReportFiles
             ["at"] = at.ToString("O", CultureInfo.InvariantCulture),
             ["ok"] = ok,
             ["summary"] = CliRuntime.Redact(summary),
-            ["report"] = JsonSerializer.SerializeToNode(body, CliRuntime.Json),
+            ["report"] = Redacted(JsonSerializer.SerializeToNode(body, CliRuntime.Json)),
         };
         var md = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"# Cutover {kind} report: plan {plan.Name}\n\n")
@@ -51,7 +51,7 @@ internal static class ReportFiles
             .Append(CultureInfo.InvariantCulture, $"- summary: {summary}\n")
             .Append(CultureInfo.InvariantCulture, $"- complete report: {Path.GetFileName(baseName)}.json\n\n")
             .Append(markdown.TrimEnd()).Append('\n');
-        WriteWhole(baseName + ".json", CliRuntime.Redact(document.ToJsonString(CliRuntime.Json)) + "\n");
+        WriteWhole(baseName + ".json", document.ToJsonString(CliRuntime.Json) + "\n");
         WriteWhole(baseName + ".md", CliRuntime.Redact(md.ToString()));
         return new Entry(kind, at, ok, summary, baseName + ".json", baseName + ".md");
     }
@@ -97,10 +97,50 @@ internal static class ReportFiles
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 
+    /// <summary>
+    /// Secrets masked in every string of a JSON document, value by value (masking the serialized text could break its
+    /// escaping, or miss a password that JSON escapes).
+    /// </summary>
+    private static JsonNode? Redacted(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (name, child) in o.ToList())
+                {
+                    o[name] = Redacted(child?.DeepClone());
+                }
+                return o;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    a[i] = Redacted(a[i]?.DeepClone());
+                }
+                return a;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                return JsonValue.Create(CliRuntime.Redact(v.GetValue<string>()));
+            default:
+                return node;
+        }
+    }
+
+    /// <summary>
+    /// Writes to a temporary name of this process, then renames, so a report on disk is always whole. Reports hold row values
+    /// (diff's changed fields), so only the owner may read them (0600 where the system has Unix permissions).
+    /// </summary>
     private static void WriteWhole(string path, string text)
     {
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, text);
+        var tmp = $"{path}.{Environment.ProcessId}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using (var stream = new FileStream(tmp, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(text);
+        }
         File.Move(tmp, path, overwrite: true);
     }
 }

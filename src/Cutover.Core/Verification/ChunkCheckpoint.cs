@@ -26,8 +26,10 @@ internal sealed class ChunkCheckpoint
         _done = done;
     }
 
+    /// <summary>The record's file: the entity's name made safe for a file name, with a short hash of the real name so two names never share a file.</summary>
     public static string PathFor(string stateDirectory, string entity) =>
-        Path.Combine(stateDirectory, "chunks", string.Concat(entity.Select(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.' ? c : '_')) + ".json");
+        Path.Combine(stateDirectory, "chunks", string.Concat(entity.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' ? c : '_'))
+            + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(entity)))[..8] + ".json");
 
     /// <summary>The finished chunks, by index.</summary>
     public IEnumerable<(int Index, ChunkedComparer.ChunkSums Sums)> Done => _done.Select(kv =>
@@ -80,7 +82,7 @@ internal sealed class ChunkCheckpoint
             sums.Source.Count, sums.Source.Hex, sums.Target.Count, sums.Target.Hex, sums.Excluded, sums.Failed);
         var record = new JsonObject { ["fingerprint"] = _fingerprint, ["done"] = _done.DeepClone() };
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        var tmp = _path + ".tmp";
+        var tmp = $"{_path}.{Environment.ProcessId}.tmp";
         await File.WriteAllTextAsync(tmp, record.ToJsonString(), ct).ConfigureAwait(false);
         File.Move(tmp, _path, overwrite: true);
     }

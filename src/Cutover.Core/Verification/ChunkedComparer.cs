@@ -46,13 +46,18 @@ public static class ChunkedComparer
     /// <summary>Both sides' sums of one chunk.</summary>
     internal sealed record ChunkSums(TableChecksum Source, TableChecksum Target, long Excluded, long Failed)
     {
-        public bool Match => Source.Count == Target.Count && Source.Hex == Target.Hex;
+        /// <summary>
+        /// Equal counts and checksums, and no source row the transforms refuse (such a row is hashed untransformed, which a
+        /// target row copied before the plan changed could equal: it must still be looked at row by row).
+        /// </summary>
+        public bool Match => Failed == 0 && Source.Count == Target.Count && Source.Hex == Target.Hex;
     }
 
     public static async Task<EntityDiff> CompareEntityAsync(MigrationContext ctx, BoundEntity e, DiffOptions options, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var rejected = await RejectedKeysAsync(ctx, e, ct).ConfigureAwait(false);
+        var rejectedOnTarget = await TargetKeysOfAsync(ctx, e, rejected.Select(KeyCodec.Decode), ct).ConfigureAwait(false);
         var normalizer = RowNormalizer.For(e);
         var targetExists = await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false);
         var ranged = IsRanged(e);
@@ -62,9 +67,9 @@ public static class ChunkedComparer
         var sums = new ChunkSums?[chunks.Count];
         ChunkCheckpoint? checkpoint = null;
         var resumed = 0;
-        if (options.Resume)
+        if (options.Record)
         {
-            checkpoint = await ChunkCheckpoint.OpenAsync(ctx.Plan.StateDirectory, ctx.Plan.Hash, e, chunks, normalizer?.Describe() ?? [], options.Restart, ct).ConfigureAwait(false);
+            checkpoint = await ChunkCheckpoint.OpenAsync(ctx.Plan.StateDirectory, ctx.Plan.Hash, e, chunks, normalizer?.Describe() ?? [], !options.Resume, ct).ConfigureAwait(false);
             foreach (var (index, done) in checkpoint.Done)
             {
                 sums[index] = done;
@@ -77,9 +82,9 @@ public static class ChunkedComparer
         {
             await Copy.ParallelJobs.RunAsync(ctx, ctx.Observer, todo, Math.Max(1, Math.Min(ctx.Jobs, todo.Count)), writeTarget: false, async (mine, chunk, t) =>
             {
-                var sourceTask = Task.Run(() => SourceSumAsync(mine, e, rejected, normalizer, chunk, t), t);
-                var target = targetExists ? await TargetSumAsync(mine, e, normalizer, chunk, t).ConfigureAwait(false) : new TableChecksum();
-                var (source, excluded, failed) = await sourceTask.ConfigureAwait(false);
+                var (source, excluded, failed, target) = await BothSidesAsync(
+                    c => SourceSumAsync(mine, e, rejected, normalizer, chunk, c),
+                    c => targetExists ? TargetSumAsync(mine, e, rejectedOnTarget, normalizer, chunk, c) : Task.FromResult(new TableChecksum()), t).ConfigureAwait(false);
                 var result = new ChunkSums(source, target, excluded, failed);
                 await gate.WaitAsync(t).ConfigureAwait(false);
                 try
@@ -111,10 +116,12 @@ public static class ChunkedComparer
         if (differing.Count > 0)
         {
             await Copy.ParallelJobs.RunAsync(ctx, ctx.Observer, differing, Math.Max(1, Math.Min(ctx.Jobs, differing.Count)), writeTarget: false,
-                (mine, chunk, t) => CompareRowsAsync(mine, e, rejected, normalizer, targetExists, chunk, rows, t), ct).ConfigureAwait(false);
+                (mine, chunk, t) => CompareRowsAsync(mine, e, rejected, rejectedOnTarget, normalizer, targetExists, chunk, rows, t), ct).ConfigureAwait(false);
         }
         var columns = e.TargetRead().Columns;
-        var found = rows.Finish(columns, normalizer);
+        // The target's copy of a row the transforms now refuse is that row's old copy, not an extra row.
+        var copiesOfUntransformable = await TargetKeysOfAsync(ctx, e, rows.Untransformable.Select(u => u.Key), ct).ConfigureAwait(false);
+        var found = rows.Finish(columns, normalizer, copiesOfUntransformable);
         if (checkpoint is not null)
         {
             checkpoint.Clear();
@@ -196,13 +203,15 @@ public static class ChunkedComparer
         }
         var count = (int)Math.Min((rows + chunkRows - 1) / chunkRows, Copy.CopyParts.MaxRanges);
         var first = await ctx.Source.KeyAtAsync(e.Source.Name, e.SourceKey, e.KeyIsRowid, 0, fromEnd: false, ct).ConfigureAwait(false);
-        if (first is not [long])
+        var last = await ctx.Source.KeyAtAsync(e.Source.Name, e.SourceKey, e.KeyIsRowid, 0, fromEnd: true, ct).ConfigureAwait(false);
+        var integers = first is [long] && last is [long];
+        if (!integers)
         {
             count = Math.Min(count, MaxChunksByPosition);
         }
         var bounds = await Copy.CopyParts.BoundsAsync(ctx.Source, e.Source.Name, e.SourceKey, e.KeyIsRowid, rows, count, ct).ConfigureAwait(false);
         var targetBounds = bounds;
-        if (first is not [long] && bounds.Count > 0)
+        if (!integers && bounds.Count > 0)
         {
             (bounds, targetBounds) = await InTargetOrderAsync(ctx, e, bounds, ct).ConfigureAwait(false);
         }
@@ -249,6 +258,57 @@ public static class ChunkedComparer
             }
         }
         return rejected;
+    }
+
+    /// <summary>
+    /// Reads a chunk's source side (on a thread of its own) and target side at once. When one side fails, the other is
+    /// cancelled and awaited before the failure goes on, so no read outlives the job's connections.
+    /// </summary>
+    private static async Task<(TableChecksum Source, long Excluded, long Failed, TableChecksum Target)> BothSidesAsync(
+        Func<CancellationToken, Task<(TableChecksum Sum, long Excluded, long Failed)>> source, Func<CancellationToken, Task<TableChecksum>> target, CancellationToken ct)
+    {
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var sourceTask = Task.Run(() => source(both.Token), both.Token);
+        TableChecksum targetSum;
+        try
+        {
+            targetSum = await target(both.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await both.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await sourceTask.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or Errors.CutoverException)
+            {
+                // The target side's failure is the one to report.
+            }
+            throw;
+        }
+        var (sum, excluded, failed) = await sourceTask.ConfigureAwait(false);
+        return (sum, excluded, failed, targetSum);
+    }
+
+    /// <summary>
+    /// The target keys (encoded) of the given source keys: the same values, or, for a re-keyed entity, their new ids from the
+    /// id map (keys it does not know are left out).
+    /// </summary>
+    internal static async Task<HashSet<string>> TargetKeysOfAsync(MigrationContext ctx, BoundEntity e, IEnumerable<object?[]> sourceKeys, CancellationToken ct)
+    {
+        var keys = sourceKeys.ToList();
+        if (!e.IsRekeyed)
+        {
+            return keys.Select(KeyCodec.Encode).ToHashSet(StringComparer.Ordinal);
+        }
+        var old = keys.Where(k => k is [long or string]).Select(k => k[0]!).Distinct().ToList();
+        if (old.Count == 0 || ctx.State is null)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+        var mapped = await ctx.State.LookupIdsAsync(e.Name, old, ct).ConfigureAwait(false);
+        return mapped.Values.Select(id => KeyCodec.Encode([id])).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>A source row as verification sees it: left out (recorded as failed), refused by the transforms, or as the target should hold it.</summary>
@@ -335,11 +395,21 @@ public static class ChunkedComparer
         return (sum, excluded, failed);
     }
 
-    private static async Task<TableChecksum> TargetSumAsync(MigrationContext ctx, BoundEntity e, RowNormalizer? normalizer, Chunk chunk, CancellationToken ct)
+    /// <summary>
+    /// The target side of a chunk: every row as stored, but those whose key is recorded as failed on the source side (the
+    /// target may hold an older copy of such a row; verification leaves recorded failures out on both sides).
+    /// </summary>
+    private static async Task<TableChecksum> TargetSumAsync(MigrationContext ctx, BoundEntity e, HashSet<string> rejectedOnTarget, RowNormalizer? normalizer,
+        Chunk chunk, CancellationToken ct)
     {
         var sum = new TableChecksum();
+        var keyIdx = TargetKeyIndexes(e);
         await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.TargetAfter, Until = chunk.TargetUntil }, ct).ConfigureAwait(false))
         {
+            if (rejectedOnTarget.Count > 0 && rejectedOnTarget.Contains(KeyCodec.Encode(Pick(row, keyIdx))))
+            {
+                continue;
+            }
             sum.Add(normalizer is null ? row : normalizer.ForChecksum(row));
         }
         return sum;
@@ -363,14 +433,13 @@ public static class ChunkedComparer
     }
 
     /// <summary>Row by row, one differing chunk: the source side held by target key, then the target side streamed against it.</summary>
-    private static async Task CompareRowsAsync(MigrationContext ctx, BoundEntity e, HashSet<string> rejected, RowNormalizer? normalizer, bool targetExists,
-        Chunk chunk, RowFindings findings, CancellationToken ct)
+    private static async Task CompareRowsAsync(MigrationContext ctx, BoundEntity e, HashSet<string> rejected, HashSet<string> rejectedOnTarget,
+        RowNormalizer? normalizer, bool targetExists, Chunk chunk, RowFindings findings, CancellationToken ct)
     {
         var keyIdx = TargetKeyIndexes(e);
         var columns = e.TargetRead().Columns;
         var source = new Dictionary<string, (object?[] SourceKey, object?[] Stored)>(StringComparer.Ordinal);
         var untransformable = new List<UntransformableRow>();
-        var notTransformedKeys = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var r in SourceRowsAsync(ctx, e, rejected, chunk.After, chunk.Until, null, ct).ConfigureAwait(false))
         {
             if (r.Rejected)
@@ -384,8 +453,6 @@ public static class ChunkedComparer
             else
             {
                 untransformable.Add(new UntransformableRow(r.SourceKey, r.Code!, r.Message!));
-                // The target row under the same key (when the key is not re-keyed) is the copy of this row, not an extra one.
-                notTransformedKeys.Add(KeyCodec.Encode(r.SourceKey));
             }
         }
         var changed = new List<RowDifference>();
@@ -395,6 +462,10 @@ public static class ChunkedComparer
             await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.TargetAfter, Until = chunk.TargetUntil }, ct).ConfigureAwait(false))
             {
                 var key = KeyCodec.Encode(Pick(row, keyIdx));
+                if (rejectedOnTarget.Count > 0 && rejectedOnTarget.Contains(key))
+                {
+                    continue;
+                }
                 if (source.Remove(key, out var s))
                 {
                     if (Differences(columns, normalizer, s.Stored, row) is { Count: > 0 } fields)
@@ -402,7 +473,7 @@ public static class ChunkedComparer
                         changed.Add(new RowDifference(s.SourceKey, Pick(row, keyIdx), fields));
                     }
                 }
-                else if (!notTransformedKeys.Contains(key))
+                else
                 {
                     extra.Add((key, row));
                 }
@@ -453,9 +524,15 @@ public static class ChunkedComparer
             }
         }
 
+        public IReadOnlyList<UntransformableRow> Untransformable => _untransformable;
+
         public (long MissingCount, long ExtraCount, long ChangedCount, List<object?[]> Missing, List<object?[]> Extra, List<RowDifference> Changed,
-            List<UntransformableRow> Untransformable) Finish(IReadOnlyList<string> columns, RowNormalizer? normalizer)
+            List<UntransformableRow> Untransformable) Finish(IReadOnlyList<string> columns, RowNormalizer? normalizer, HashSet<string> copiesOfUntransformable)
         {
+            foreach (var key in copiesOfUntransformable)
+            {
+                _extra.Remove(key);
+            }
             // A row missing from one chunk and extra in another: the two stores order its key differently. Match it here.
             var changed = new List<RowDifference>(_changed);
             foreach (var key in _missing.Keys.Where(_extra.ContainsKey).ToList())

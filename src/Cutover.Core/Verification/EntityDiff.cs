@@ -14,11 +14,11 @@ public sealed record DiffOptions
     /// </summary>
     public int MaxDetails { get; init; } = int.MaxValue;
 
-    /// <summary>Record each compared chunk in the state store and skip chunks an interrupted run already compared.</summary>
-    public bool Resume { get; init; }
+    /// <summary>Record each compared chunk in the state folder (<c>chunks/ENTITY.json</c>), so a later run may resume from it.</summary>
+    public bool Record { get; init; }
 
-    /// <summary>With <see cref="Resume"/>: forget what an interrupted run compared and start over.</summary>
-    public bool Restart { get; init; }
+    /// <summary>With <see cref="Record"/>: take the chunks an interrupted run recorded instead of comparing them again (<c>--resume</c>).</summary>
+    public bool Resume { get; init; }
 }
 
 /// <summary>One field of a changed row: its name and both sides' values (as the target holds them).</summary>

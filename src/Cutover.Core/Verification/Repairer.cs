@@ -7,9 +7,11 @@ namespace Cutover.Verification;
 
 /// <summary>
 /// What to repair in one entity: source keys to copy again (a key the source no longer has is deleted from the target), and
-/// target keys to delete (rows no source row accounts for).
+/// target keys to delete (rows no source row accounts for). <see cref="Typed"/> says the keys come from a comparison, in the
+/// stores' own kinds; keys a person typed (<c>--keys</c>) are looked up one by one, also in their other plausible kind (the
+/// integer 5 for the text '5'), so a key is never taken as gone because it was typed as the wrong kind.
 /// </summary>
-public sealed record RepairRequest(BoundEntity Entity, IReadOnlyList<object?[]> Copy, IReadOnlyList<object?[]> Delete);
+public sealed record RepairRequest(BoundEntity Entity, IReadOnlyList<object?[]> Copy, IReadOnlyList<object?[]> Delete, bool Typed = true);
 
 /// <summary>What repair did to one entity, and what the re-verification of exactly those keys found.</summary>
 public sealed record RepairedEntity(
@@ -43,11 +45,9 @@ public static class Repairer
         foreach (var request in ordered)
         {
             var e = request.Entity;
-            var rows = new List<object?[]>();
-            await foreach (var row in ctx.Source.ReadAsync(e.SourceRead(keys: request.Copy.Cast<IReadOnlyList<object?>>().ToList()), ct).ConfigureAwait(false))
-            {
-                rows.Add(row);
-            }
+            var (rows, gone) = request.Typed
+                ? await ReadTypedAsync(ctx, e, request.Copy, ct).ConfigureAwait(false)
+                : await ReadTypedByHandAsync(ctx, e, request.Copy, ct).ConfigureAwait(false);
             if (e.IsRekeyed && !dryRun && runId is not null)
             {
                 // A row the id map has never seen (added to the source after the copy) gets its new id now, as sync would give it.
@@ -56,14 +56,18 @@ public static class Repairer
             var upserts = new List<object?[]>();
             var copied = new List<object?[]>();
             var notRepaired = new List<UntransformableRow>();
-            var inSource = new HashSet<string>(StringComparer.Ordinal);
+            var keyIdx = ChunkedComparer.TargetKeyIndexes(e);
             foreach (var t in await new Transform.RowTransformer(e, ctx.State).TransformAsync(rows, ct).ConfigureAwait(false))
             {
                 var key = e.KeyOf(t.Source);
-                inSource.Add(KeyCodec.Encode(key));
                 if (t.Ok)
                 {
                     upserts.Add(t.Target!);
+                    copied.Add(key);
+                }
+                else if (dryRun && e.IsRekeyed && t.Code == Errors.ErrorCodes.RekeyFailed)
+                {
+                    // Not mapped yet: the real run gives it its new id first.
                     copied.Add(key);
                 }
                 else
@@ -72,11 +76,14 @@ public static class Repairer
                 }
             }
             var deletes = new List<object?[]>(request.Delete);
-            foreach (var key in request.Copy.Where(k => !inSource.Contains(KeyCodec.Encode(k))))
+            foreach (var key in gone)
             {
-                // Gone from the source: the target's copy of it goes too.
-                deletes.Add(await TargetKeyOfAsync(ctx, e, key, ct).ConfigureAwait(false));
+                // Gone from the source: the target's copy of it goes too (found in whatever kind the target holds it).
+                deletes.AddRange(await TargetRowsOfAsync(ctx, e, key, request.Typed, ct).ConfigureAwait(false));
             }
+            // Never delete what this repair writes (ApplyAsync deletes after it upserts).
+            var written = upserts.Select(u => KeyCodec.Encode(ChunkedComparer.Pick(ctx.Target.AsStored(e.Target, u), keyIdx))).ToHashSet(StringComparer.Ordinal);
+            deletes = deletes.Where(d => !written.Contains(KeyCodec.Encode(d))).DistinctBy(KeyCodec.Encode).ToList();
             changes.Add(new TableChanges(e.Target, upserts, deletes.Cast<IReadOnlyList<object?>>().ToList()));
             planned.Add((request, copied, deletes, notRepaired));
         }
@@ -84,15 +91,19 @@ public static class Repairer
         {
             return new RepairResult(planned.Select(p => new RepairedEntity(p.Request.Entity.Name, p.Copied, p.Deleted, p.NotRepaired, 0, [])).ToList(), DryRun: true);
         }
+        foreach (var (request, _, _, _) in planned)
+        {
+            // What an interrupted verify had compared is out of date from here on (forgotten first: a crash in between loses nothing).
+            ChunkCheckpoint.Forget(ctx.Plan.StateDirectory, request.Entity.Name);
+        }
         if (changes.Count > 0)
         {
             await ctx.Target.ApplyAsync(changes, ct).ConfigureAwait(false);
         }
+        await ResolveFailuresAsync(ctx, planned.Select(p => (p.Request.Entity, p.Copied)).ToList(), ct).ConfigureAwait(false);
         var results = new List<RepairedEntity>();
         foreach (var (request, copied, deleted, notRepaired) in planned)
         {
-            // What an interrupted verify had compared is out of date now.
-            ChunkCheckpoint.Forget(ctx.Plan.StateDirectory, request.Entity.Name);
             var still = await ReverifyAsync(ctx, request.Entity, copied, deleted, ct).ConfigureAwait(false);
             results.Add(new RepairedEntity(request.Entity.Name, copied, deleted, notRepaired, copied.Count + deleted.Count, still));
         }
@@ -104,19 +115,124 @@ public static class Repairer
         return new RepairResult(results, DryRun: false);
     }
 
-    /// <summary>The target key a source key was copied to: the same values, or its new id when the entity is re-keyed.</summary>
-    private static async Task<object?[]> TargetKeyOfAsync(MigrationContext ctx, BoundEntity e, object?[] key, CancellationToken ct)
+    /// <summary>Source rows of keys from a comparison (in the stores' own kinds), and the keys the source no longer has.</summary>
+    private static async Task<(List<object?[]> Rows, List<object?[]> Gone)> ReadTypedAsync(MigrationContext ctx, BoundEntity e, IReadOnlyList<object?[]> keys,
+        CancellationToken ct)
     {
+        var rows = new List<object?[]>();
+        if (keys.Count > 0)
+        {
+            await foreach (var row in ctx.Source.ReadAsync(e.SourceRead(keys: keys.Cast<IReadOnlyList<object?>>().ToList()), ct).ConfigureAwait(false))
+            {
+                rows.Add(row);
+            }
+        }
+        var found = rows.Select(r => KeyCodec.Encode(e.KeyOf(r))).ToHashSet(StringComparer.Ordinal);
+        return (rows, keys.Where(k => !found.Contains(KeyCodec.Encode(k))).ToList());
+    }
+
+    /// <summary>
+    /// Source rows of keys a person typed: each key looked up on its own, in each of its plausible kinds (as typed, then a text
+    /// that reads as an integer as that integer, an integer as its text), so the row the store finds is the one repaired.
+    /// </summary>
+    private static async Task<(List<object?[]> Rows, List<object?[]> Gone)> ReadTypedByHandAsync(MigrationContext ctx, BoundEntity e,
+        IReadOnlyList<object?[]> keys, CancellationToken ct)
+    {
+        var rows = new List<object?[]>();
+        var gone = new List<object?[]>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            object?[]? row = null;
+            foreach (var candidate in Kinds(key))
+            {
+                await foreach (var r in ctx.Source.ReadAsync(e.SourceRead(keys: [candidate]), ct).ConfigureAwait(false))
+                {
+                    row ??= r;
+                }
+                if (row is not null)
+                {
+                    break;
+                }
+            }
+            if (row is null)
+            {
+                gone.Add(key);
+            }
+            else if (seen.Add(KeyCodec.Encode(e.KeyOf(row))))
+            {
+                rows.Add(row);
+            }
+        }
+        return (rows, gone);
+    }
+
+    /// <summary>A typed key as typed, then with each text part that reads as an integer as that integer and each integer as text.</summary>
+    internal static IEnumerable<object?[]> Kinds(object?[] key)
+    {
+        yield return key;
+        var other = key.Select(v => v switch
+        {
+            string s when long.TryParse(s, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) => (object?)n,
+            long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => v,
+        }).ToArray();
+        if (KeyCodec.Encode(other) != KeyCodec.Encode(key))
+        {
+            yield return other;
+        }
+    }
+
+    /// <summary>
+    /// The target rows a source key gone from the source was copied to, by their actual keys: the same values (in any of the
+    /// key's plausible kinds when typed by hand), or, for a re-keyed entity, its new id from the id map; a key the id map does
+    /// not know names a target row itself. Keys the target does not hold are left out, so repair reports only real deletes.
+    /// </summary>
+    private static async Task<List<object?[]>> TargetRowsOfAsync(MigrationContext ctx, BoundEntity e, object?[] key, bool typed, CancellationToken ct)
+    {
+        var candidates = typed ? [key] : Kinds(key).ToList();
         if (e.IsRekeyed && ctx.State is not null && key is [{ } old and (long or string)])
         {
             var found = await ctx.State.LookupIdsAsync(e.Name, [old], ct).ConfigureAwait(false);
             if (found.TryGetValue(old, out var id))
             {
-                return [id];
+                candidates = [[id]];
             }
         }
-        // Not re-keyed, or a key the id map does not know: it names the target row itself.
-        return key;
+        var keyIdx = ChunkedComparer.TargetKeyIndexes(e);
+        var rows = new List<object?[]>();
+        foreach (var candidate in candidates)
+        {
+            await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { Keys = [candidate] }, ct).ConfigureAwait(false))
+            {
+                rows.Add(ChunkedComparer.Pick(row, keyIdx));
+            }
+            if (rows.Count > 0)
+            {
+                break;
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>Failure records of the rows repair copied are closed (the row is on the target now), as retry closes them.</summary>
+    private static async Task ResolveFailuresAsync(MigrationContext ctx, List<(BoundEntity Entity, List<object?[]> Copied)> copied, CancellationToken ct)
+    {
+        if (ctx.State is null)
+        {
+            return;
+        }
+        foreach (var (e, keys) in copied.Where(c => c.Copied.Count > 0))
+        {
+            var done = keys.Select(KeyCodec.Encode).ToHashSet(StringComparer.Ordinal);
+            foreach (var f in await ctx.State.FailuresAsync(e.Name, unresolvedOnly: true, ct).ConfigureAwait(false))
+            {
+                if (done.Contains(f.Key))
+                {
+                    await ctx.State.ResolveFailureAsync(f.Id, ct).ConfigureAwait(false);
+                }
+            }
+        }
     }
 
     /// <summary>Reads exactly the repaired keys again on both sides and compares them: copied rows equal, deleted rows gone.</summary>

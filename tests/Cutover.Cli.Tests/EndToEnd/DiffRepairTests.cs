@@ -158,13 +158,9 @@ public sealed class DiffRepairTests : IDisposable
         Assert.Equal(2, CutoverCli.Run(_dir.Path, "repair", "cutover.yaml", "--entity", "events").ExitCode);
     }
 
-    [Fact]
-    public void Verify_KilledBetweenChunks_ResumesFromTheChunksItHadCompared()
+    /// <summary>Starts a verify of events and kills it (SIGKILL) as soon as its chunk record shows a compared chunk: the state it leaves, not a delay.</summary>
+    private void KillAtFirstRecordedChunk(string chunks)
     {
-        Migrate(parents: 100, children: 1500, logs: 10);
-        var chunks = Path.Combine(_dir.Path, ".cutover", "sample", "chunks", "events.json");
-
-        // Kill it as soon as the chunk record shows a compared chunk (the state it leaves, not a fixed delay).
         using (var p = Process.Start(CutoverCli.StartInfo(_dir.Path, "verify", "cutover.yaml", "--entity", "events", "--chunk-rows", "2000", "--jobs", "1"))!)
         {
             var clock = Stopwatch.StartNew();
@@ -176,17 +172,28 @@ public sealed class DiffRepairTests : IDisposable
             p.WaitForExit();
         }
         Assert.True(File.Exists(chunks), "verify finished before it could be killed");
+    }
+
+    [Fact]
+    public void Verify_KilledBetweenChunks_ResumesFromTheChunksItHadCompared()
+    {
+        Migrate(parents: 100, children: 1500, logs: 10);
+        var chunks = Path.Combine(_dir.Path, ".cutover", "sample", "chunks",
+            "events-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("events"u8))[..8] + ".json");
+
+        KillAtFirstRecordedChunk(chunks);
         var recorded = JsonDocument.Parse(File.ReadAllText(chunks)).RootElement.GetProperty("done").EnumerateObject().Count();
         Assert.InRange(recorded, 1, 74);
 
-        var again = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml", "--entity", "events", "--chunk-rows", "2000", "--json");
+        var again = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml", "--entity", "events", "--chunk-rows", "2000", "--resume", "--json");
 
         Assert.True(again.ExitCode == 0, again.ToString());
         var events = Entity(JsonDocument.Parse(again.StdOut).RootElement, "events");
         Assert.Equal(recorded, events.GetProperty("chunks_resumed").GetInt32());
         Assert.Equal(75, events.GetProperty("chunks").GetInt32());
         Assert.False(File.Exists(chunks), "a finished verify leaves no chunk record");
-        // A fresh run after a finished one compares every chunk, and sees a change made meanwhile.
+        // Killed again, then a row changes: without --resume every chunk is compared again, and the change is seen.
+        KillAtFirstRecordedChunk(chunks);
         Db.Exec(Target, "UPDATE events SET kind = 'z' WHERE id = 1");
         var third = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml", "--entity", "events", "--chunk-rows", "2000", "--json");
         Assert.Equal(5, third.ExitCode);
