@@ -438,6 +438,8 @@ public static class ChunkedComparer
     {
         var keyIdx = TargetKeyIndexes(e);
         var columns = e.TargetRead().Columns;
+        var matcher = new RowMatcher(normalizer);
+        var targetMatcher = new RowMatcher(normalizer);
         var source = new Dictionary<string, (object?[] SourceKey, object?[] Stored)>(StringComparer.Ordinal);
         var untransformable = new List<UntransformableRow>();
         await foreach (var r in SourceRowsAsync(ctx, e, rejected, chunk.After, chunk.Until, null, ct).ConfigureAwait(false))
@@ -448,7 +450,7 @@ public static class ChunkedComparer
             }
             if (r.Stored is { } stored)
             {
-                source[KeyCodec.Encode(Pick(stored, keyIdx))] = (r.SourceKey, stored);
+                source[matcher.KeyOf(Pick(stored, keyIdx), stored)] = (r.SourceKey, stored);
             }
             else
             {
@@ -456,12 +458,12 @@ public static class ChunkedComparer
             }
         }
         var changed = new List<RowDifference>();
-        var extra = new List<(string Key, object?[] Row)>();
+        var extra = new List<(string Key, object?[] TargetKey, object?[] Row)>();
         if (targetExists)
         {
             await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.TargetAfter, Until = chunk.TargetUntil }, ct).ConfigureAwait(false))
             {
-                var key = KeyCodec.Encode(Pick(row, keyIdx));
+                var key = targetMatcher.KeyOf(Pick(row, keyIdx), row);
                 if (rejectedOnTarget.Count > 0 && rejectedOnTarget.Contains(key))
                 {
                     continue;
@@ -475,12 +477,38 @@ public static class ChunkedComparer
                 }
                 else
                 {
-                    extra.Add((key, row));
+                    extra.Add((key, Pick(row, keyIdx), row));
                 }
             }
         }
         findings.Add(source.Select(kv => (kv.Key, kv.Value.SourceKey, kv.Value.Stored)), extra, changed, untransformable);
     }
+
+    /// <summary>
+    /// What rows are matched by in the row pass: their key (encoded), or, for a key with a NULL in it (which names no row: NULL
+    /// equals nothing), the whole row as it is hashed plus its occurrence, so such rows match as a multiset of equal rows and
+    /// are never merged into one.
+    /// </summary>
+    private sealed class RowMatcher(RowNormalizer? normalizer)
+    {
+        private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+
+        public string KeyOf(object?[] key, object?[] row)
+        {
+            if (!key.Any(v => v is null or DBNull))
+            {
+                return KeyCodec.Encode(key);
+            }
+            var whole = new System.Buffers.ArrayBufferWriter<byte>(128);
+            CanonicalEncoder.EncodeRow(normalizer is null ? row : normalizer.ForChecksum(row), whole);
+            var name = NullKeyPrefix + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(whole.WrittenSpan));
+            var n = _seen.GetValueOrDefault(name);
+            _seen[name] = n + 1;
+            return name + "#" + n;
+        }
+    }
+
+    private const string NullKeyPrefix = "null-key:";
 
     /// <summary>The fields of two rows (laid out as <see cref="BoundEntity.TargetRead"/>) that differ, under the plan's normalizers.</summary>
     internal static List<FieldDifference> Differences(IReadOnlyList<string> columns, RowNormalizer? normalizer, object?[] source, object?[] target)
@@ -503,10 +531,11 @@ public static class ChunkedComparer
         private readonly Lock _gate = new();
         private readonly Dictionary<string, (object?[] SourceKey, object?[] Stored)> _missing = new(StringComparer.Ordinal);
         private readonly Dictionary<string, object?[]> _extra = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, object?[]> _extraKeys = new(StringComparer.Ordinal);
         private readonly List<RowDifference> _changed = [];
         private readonly List<UntransformableRow> _untransformable = [];
 
-        public void Add(IEnumerable<(string Key, object?[] SourceKey, object?[] Stored)> missing, List<(string Key, object?[] Row)> extra,
+        public void Add(IEnumerable<(string Key, object?[] SourceKey, object?[] Stored)> missing, List<(string Key, object?[] TargetKey, object?[] Row)> extra,
             List<RowDifference> changed, List<UntransformableRow> untransformable)
         {
             lock (_gate)
@@ -518,6 +547,7 @@ public static class ChunkedComparer
                 foreach (var x in extra)
                 {
                     _extra[x.Key] = x.Row;
+                    _extraKeys[x.Key] = x.TargetKey;
                 }
                 _changed.AddRange(changed);
                 _untransformable.AddRange(untransformable);
@@ -542,13 +572,13 @@ public static class ChunkedComparer
                 var fields = Differences(columns, normalizer, stored, target);
                 if (fields.Count > 0)
                 {
-                    changed.Add(new RowDifference(sourceKey, KeyCodec.Decode(key), fields));
+                    changed.Add(new RowDifference(sourceKey, _extraKeys[key], fields));
                 }
                 _missing.Remove(key);
                 _extra.Remove(key);
             }
             var missing = _missing.Values.Select(v => v.SourceKey).Order(KeyOrder.Instance).ToList();
-            var extra = _extra.Keys.Select(KeyCodec.Decode).Order(KeyOrder.Instance).ToList();
+            var extra = _extra.Keys.Select(k => _extraKeys[k]).Order(KeyOrder.Instance).ToList();
             changed.Sort((a, b) => KeyOrder.Instance.Compare(a.Key, b.Key));
             return (missing.Count, extra.Count, changed.Count, missing.Take(maxDetails).ToList(), extra.Take(maxDetails).ToList(),
                 changed.Take(maxDetails).ToList(), _untransformable);

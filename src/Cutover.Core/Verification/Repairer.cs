@@ -45,9 +45,14 @@ public static class Repairer
         foreach (var request in ordered)
         {
             var e = request.Entity;
+            // A key with a NULL in it names no row (NULL equals nothing): such rows are reported, never written or deleted by key.
+            static bool HasNull(object?[] k) => k.Any(v => v is null or DBNull);
+            var nullKeyed = request.Copy.Concat(request.Delete).Where(HasNull)
+                .Select(k => new UntransformableRow(k, Errors.ErrorCodes.KeyNull, "a key with NULL in it names no row; put it right by hand")).ToList();
+            var copy = request.Copy.Where(k => !HasNull(k)).ToList();
             var (rows, gone) = request.Typed
-                ? await ReadTypedAsync(ctx, e, request.Copy, ct).ConfigureAwait(false)
-                : await ReadTypedByHandAsync(ctx, e, request.Copy, ct).ConfigureAwait(false);
+                ? await ReadTypedAsync(ctx, e, copy, ct).ConfigureAwait(false)
+                : await ReadTypedByHandAsync(ctx, e, copy, ct).ConfigureAwait(false);
             if (e.IsRekeyed && !dryRun && runId is not null)
             {
                 // A row the id map has never seen (added to the source after the copy) gets its new id now, as sync would give it.
@@ -55,7 +60,7 @@ public static class Repairer
             }
             var upserts = new List<object?[]>();
             var copied = new List<object?[]>();
-            var notRepaired = new List<UntransformableRow>();
+            var notRepaired = new List<UntransformableRow>(nullKeyed);
             var keyIdx = ChunkedComparer.TargetKeyIndexes(e);
             foreach (var t in await new Transform.RowTransformer(e, ctx.State).TransformAsync(rows, ct).ConfigureAwait(false))
             {
@@ -75,7 +80,7 @@ public static class Repairer
                     notRepaired.Add(new UntransformableRow(key, t.Code!, t.Message!));
                 }
             }
-            var deletes = new List<object?[]>(request.Delete);
+            var deletes = request.Delete.Where(k => !HasNull(k)).ToList();
             foreach (var key in gone)
             {
                 // Gone from the source: the target's copy of it goes too (found in whatever kind the target holds it).
