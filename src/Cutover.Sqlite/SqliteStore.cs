@@ -83,7 +83,7 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
             yield break;
         }
         var keyExprs = request.Key.Select(k => SqliteSql.KeyExpr(k, request.KeyIsRowid)).ToList();
-        var select = string.Join(", ", request.Columns.Select(c => request.KeyIsRowid && string.Equals(c, "rowid", StringComparison.OrdinalIgnoreCase) ? "rowid" : SqliteSql.Quote(c)));
+        var select = SelectList(request);
         var order = string.Join(", ", keyExprs);
         if (request.Keys is not null)
         {
