@@ -12,6 +12,9 @@ internal sealed partial class SqliteStore
     /// <summary>Whether checksums read columns through e_sqlite3 directly when they can (tests turn it off to cover the other way).</summary>
     internal bool NativeColumns { get; set; } = true;
 
+    /// <summary>How many checksums went through <see cref="ReadAsync"/> instead (tests check the fast way ran).</summary>
+    internal int ChecksumFallBacks { get; private set; }
+
     /// <summary>
     /// One statement for the whole range, in no particular order (the checksum does not depend on it), with the WHERE clause
     /// and select list of <see cref="ReadAsync"/>, hashed straight from the column values (<see cref="SqliteRangeChecksum"/>).
@@ -36,6 +39,7 @@ internal sealed partial class SqliteStore
         var parameters = cmd.Parameters.Cast<Microsoft.Data.Sqlite.SqliteParameter>().ToList();
         if (!IsUtf8() || !parameters.All(p => SqliteRangeChecksum.CanBind(p.Value)))
         {
+            ChecksumFallBacks++;
             return TableChecksum.OfRowsAsync(ReadAsync(request, ct), ct);
         }
         var sql = $"SELECT {SelectList(request)} FROM {SqliteSql.Quote(request.Table)}{where}";
