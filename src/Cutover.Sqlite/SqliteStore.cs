@@ -357,8 +357,7 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
     /// </summary>
     public object?[] AsStored(TargetTable table, object?[] row)
     {
-        var real = _realColumns.GetValue(table, t => (t.KeyIsRowid ? [false] : Array.Empty<bool>())
-            .Concat(t.Columns.Select(c => AffinityRules.Of(SqliteTypes.DeclaredType(c)) == Affinity.Real)).ToArray());
+        var real = RealColumns(table);
         object?[]? copy = null;
         for (var i = 0; i < row.Length; i++)
         {
@@ -376,6 +375,17 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
         }
         return copy ?? row;
     }
+
+    /// <summary>What <see cref="AsStored"/> changes: typed values anywhere, -0.0 in a column with REAL affinity.</summary>
+    public bool KeepsAsStored(TargetTable table, int index, ValueKinds kinds)
+    {
+        var real = RealColumns(table);
+        return index >= 0 && index < real.Length && (kinds & ValueKinds.Typed) == 0 && !(real[index] && kinds.HasFlag(ValueKinds.NegativeZero));
+    }
+
+    /// <summary>Which columns of a row of <paramref name="table"/> (the rowid first for a rowid table) have REAL affinity.</summary>
+    private bool[] RealColumns(TargetTable table) => _realColumns.GetValue(table, t => (t.KeyIsRowid ? [false] : Array.Empty<bool>())
+        .Concat(t.Columns.Select(c => AffinityRules.Of(SqliteTypes.DeclaredType(c)) == Affinity.Real)).ToArray());
 
     private void CloseWriter()
     {

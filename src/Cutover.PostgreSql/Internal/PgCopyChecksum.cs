@@ -51,6 +51,8 @@ internal static class PgCopyChecksum
             {
                 Array.Resize(ref buffer, buffer.Length * 2);
             }
+            // Reads served from the driver's buffer do not look at the token, so look here.
+            ct.ThrowIfCancellationRequested();
             var read = await copy.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
             if (read == 0)
             {
