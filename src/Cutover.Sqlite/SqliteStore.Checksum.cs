@@ -12,19 +12,23 @@ internal sealed partial class SqliteStore
     /// <summary>Whether checksums read columns through e_sqlite3 directly when they can (tests turn it off to cover the other way).</summary>
     internal bool NativeColumns { get; set; } = true;
 
+    /// <summary>Whether checksums read in keyset pages (null: when the database is not in WAL mode); tests set it.</summary>
+    internal bool? ChecksumInPages { get; set; }
+
+    /// <summary>Rows per keyset page of a checksum (tests make it small).</summary>
+    internal int ChecksumPageRows { get; set; } = ReadPage;
+
     /// <summary>How many checksums went through <see cref="ReadAsync"/> instead (tests check the fast way ran).</summary>
     internal int ChecksumFallBacks { get; private set; }
 
     /// <summary>
-    /// One statement for the whole range, in no particular order (the checksum does not depend on it), with the WHERE clause
-    /// and select list of <see cref="ReadAsync"/>, hashed straight from the column values (<see cref="SqliteRangeChecksum"/>).
-    /// A database whose text is not stored as UTF-8, or a bound that is not a value SQLite reads give, goes through
+    /// The range with <see cref="ReadAsync"/>'s select list and WHERE clause, hashed straight from the column values
+    /// (<see cref="SqliteRangeChecksum"/>). In a WAL database, where a reader never holds up a writer, in one statement and in
+    /// no particular order (the checksum does not depend on it); otherwise in <see cref="ReadAsync"/>'s keyset pages, so a
+    /// live source in rollback-journal mode is never held in one long read. A database whose text is not stored as UTF-8, a
+    /// bound that is not a value SQLite reads give, or a paged range whose key is not among the columns, goes through
     /// <see cref="ReadAsync"/> instead. Runs on the caller's thread, like the store's other work.
     /// </summary>
-    /// <remarks>
-    /// The statement holds one read transaction for the whole range; in rollback-journal mode that keeps writers waiting
-    /// until it ends (WAL mode does not), so a caller that checksums a live source keeps its ranges modest.
-    /// </remarks>
     public Task<TableChecksum> ChecksumAsync(ReadRequest request, CancellationToken ct)
     {
         TableChecksum.ThrowIfKeys(request);
@@ -33,22 +37,35 @@ internal sealed partial class SqliteStore
             return Task.FromResult(new TableChecksum());
         }
         ct.ThrowIfCancellationRequested();
-        using var cmd = Conn.CreateCommand();
-        var keyExprs = request.Key.Select(k => SqliteSql.KeyExpr(k, request.KeyIsRowid)).ToList();
-        var where = SqliteSql.KeyRange(keyExprs, cmd, request.After, request.Until);
-        var parameters = cmd.Parameters.Cast<Microsoft.Data.Sqlite.SqliteParameter>().ToList();
-        if (!IsUtf8() || !parameters.All(p => SqliteRangeChecksum.CanBind(p.Value)))
+        var paged = ChecksumInPages ?? !string.Equals(SqliteJournal.Get(Conn), "wal", StringComparison.OrdinalIgnoreCase);
+        var keyIndexes = request.Key.Select(k => IndexIn(request.Columns, k)).ToArray();
+        if (!IsUtf8() || (paged && keyIndexes.Any(i => i < 0))
+            || !(request.After ?? []).Concat(request.Until ?? []).All(SqliteRangeChecksum.CanBind))
         {
             ChecksumFallBacks++;
             return TableChecksum.OfRowsAsync(ReadAsync(request, ct), ct);
         }
-        var sql = $"SELECT {SelectList(request)} FROM {SqliteSql.Quote(request.Table)}{where}";
-        return Task.FromResult(SqliteRangeChecksum.Run(Conn, sql, parameters, request.Columns.Count, NativeColumns, ct));
+        var keyExprs = request.Key.Select(k => SqliteSql.KeyExpr(k, request.KeyIsRowid)).ToList();
+        var sum = new SqliteRangeChecksum(Conn, request.Table, SelectList(request), keyExprs, request.Columns.Count, NativeColumns)
+            .Run(request.After, request.Until, paged ? ChecksumPageRows : null, keyIndexes, ct);
+        return Task.FromResult(sum);
     }
 
     /// <summary>The columns of <paramref name="request"/> as ReadAsync selects them: <c>rowid</c> bare for a rowid key.</summary>
     private static string SelectList(ReadRequest request) =>
         string.Join(", ", request.Columns.Select(c => request.KeyIsRowid && string.Equals(c, "rowid", StringComparison.OrdinalIgnoreCase) ? "rowid" : SqliteSql.Quote(c)));
+
+    private static int IndexIn(IReadOnlyList<string> columns, string name)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (string.Equals(columns[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     /// <summary>Whether the database stores text as UTF-8 (a UTF-16 database's TEXT bytes are not what a read decodes).</summary>
     private bool IsUtf8()

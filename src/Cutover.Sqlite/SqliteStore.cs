@@ -100,7 +100,6 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
             yield break;
         }
         // Keyset pages: each page is its own short statement, so a live source is never held in one long read.
-        const int Page = 10_000;
         var keyIdx = request.Key.Select(k => IndexOf(request.Columns, k)).ToArray();
         IReadOnlyList<object?>? after = request.After;
         while (true)
@@ -108,7 +107,7 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
             ct.ThrowIfCancellationRequested();
             using var cmd = Conn.CreateCommand();
             var where = SqliteSql.KeyRange(keyExprs, cmd, after, request.Until);
-            cmd.CommandText = $"SELECT {select} FROM {SqliteSql.Quote(request.Table)}{where} ORDER BY {order} LIMIT {Page}";
+            cmd.CommandText = $"SELECT {select} FROM {SqliteSql.Quote(request.Table)}{where} ORDER BY {order} LIMIT {ReadPage}";
             var n = 0;
             object?[]? last = null;
             foreach (var row in ReadAll(cmd, request.Columns.Count))
@@ -117,7 +116,7 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
                 last = row;
                 yield return row;
             }
-            if (n < Page || last is null)
+            if (n < ReadPage || last is null)
             {
                 yield break;
             }
@@ -138,17 +137,12 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
         return Task.FromResult(ReadAll(cmd, key.Count).FirstOrDefault());
     }
 
-    private static int IndexOf(IReadOnlyList<string> columns, string name)
-    {
-        for (var i = 0; i < columns.Count; i++)
-        {
-            if (string.Equals(columns[i], name, StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
-        }
-        throw new CutoverException(ErrorCodes.ColumnNotFound, $"key column '{name}' is not among the columns read");
-    }
+    /// <summary>Rows per keyset page of a read.</summary>
+    private const int ReadPage = 10_000;
+
+    private static int IndexOf(IReadOnlyList<string> columns, string name) => IndexIn(columns, name) is var i and >= 0
+        ? i
+        : throw new CutoverException(ErrorCodes.ColumnNotFound, $"key column '{name}' is not among the columns read");
 
     private static IEnumerable<object?[]> ReadAll(SqliteCommand cmd, int width)
     {

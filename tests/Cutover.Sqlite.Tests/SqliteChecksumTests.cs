@@ -50,21 +50,26 @@ public sealed class SqliteChecksumTests : IDisposable
         await TableChecksum.OfRowsAsync(store.ReadAsync(request, CancellationToken.None), CancellationToken.None);
 
     /// <summary>
-    /// ChecksumAsync, through e_sqlite3 directly and through SQLitePCLRaw, equals the default way, and took the fast way unless
-    /// <paramref name="fallBack"/>; returns the count.
+    /// ChecksumAsync equals the default way whichever way it reads (e_sqlite3 directly or SQLitePCLRaw; one statement, or
+    /// keyset pages of 2 rows, so ranges cross many pages), and took the fast way unless <paramref name="fallBack"/>; returns
+    /// the count.
     /// </summary>
     private static async Task<long> AssertSameAsync(SqliteStore store, ReadRequest request, string what = "", bool fallBack = false)
     {
         var slow = await SlowAsync(store, request);
         var fallBacks = store.ChecksumFallBacks;
-        foreach (var native in new[] { true, false })
+        foreach (var (native, pages) in new[] { (true, false), (true, true), (false, false), (false, true) })
         {
             store.NativeColumns = native;
+            store.ChecksumInPages = pages;
+            store.ChecksumPageRows = 2;
             var fast = await store.ChecksumAsync(request, CancellationToken.None);
             Assert.True(slow.Hex == fast.Hex && slow.Count == fast.Count,
-                $"{what} (native columns: {native}): default {slow.Hex}/{slow.Count}, fast {fast.Hex}/{fast.Count}");
+                $"{what} (native columns: {native}, pages: {pages}): default {slow.Hex}/{slow.Count}, fast {fast.Hex}/{fast.Count}");
         }
         store.NativeColumns = true;
+        store.ChecksumInPages = null;
+        store.ChecksumPageRows = 10_000;
         Assert.True(fallBack == (store.ChecksumFallBacks > fallBacks), $"{what}: fell back {store.ChecksumFallBacks - fallBacks} times");
         return slow.Count;
     }
@@ -249,5 +254,41 @@ public sealed class SqliteChecksumTests : IDisposable
 
         Assert.Equal(read.SqliteErrorCode, sum.SqliteErrorCode);
         Assert.Contains("no such table", sum.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChecksumAsync_KeyNotAmongColumns_OneStatementInWalElseLikeRead()
+    {
+        var path = KindsDb();
+        var request = new ReadRequest("kinds", ["t", "b"], ["id"], false);
+        await using (var store = Stores.Source(path))
+        {
+            // Rollback journal: pages, which need the key; ReadAsync refuses the request the same way.
+            await Assert.ThrowsAsync<Errors.CutoverException>(() => store.ChecksumAsync(request, CancellationToken.None));
+            Assert.Equal(1, store.ChecksumFallBacks);
+        }
+        SqliteFile.Exec(path, "PRAGMA journal_mode = WAL");
+        await using (var store = Stores.Source(path))
+        {
+            var sum = await store.ChecksumAsync(request, CancellationToken.None);
+
+            Assert.Equal(12, sum.Count);
+            Assert.Equal(0, store.ChecksumFallBacks);
+        }
+    }
+
+    [Fact]
+    public async Task ChecksumAsync_ManyPagesWithTextAndInvalidUtf8Keys_EqualsDefault()
+    {
+        var path = _dir.File("textkeys.db");
+        SqliteFile.Exec(path, "CREATE TABLE tk (k TEXT PRIMARY KEY, v)");
+        SqliteFile.InsertRows(path, "tk", ["k", "v"], Enumerable.Range(0, 50).Select(i => new object?[] { "key " + (char)('a' + (i % 26)) + i, i % 3 == 0 ? null : (long)i }));
+        SqliteFile.Exec(path, "INSERT INTO tk VALUES (CAST(x'ff01' AS TEXT), 'bad 1'), (CAST(x'ff02' AS TEXT), 'bad 2'), (CAST(x'fe' AS TEXT), 'bad 3'), ('', 'empty')");
+        await using var store = Stores.Source(path);
+        var request = new ReadRequest("tk", ["k", "v"], ["k"], false);
+
+        Assert.Equal(54, await AssertSameAsync(store, request, "whole"));
+        Assert.Equal(3, await AssertSameAsync(store, request with { After = ["key z999"] }, "the invalid keys sort last"));
+        Assert.Equal(2, await AssertSameAsync(store, request with { After = [new RawText([0xFE])], Until = [new RawText([0xFF, 0x02])] }, "between invalid keys"));
     }
 }

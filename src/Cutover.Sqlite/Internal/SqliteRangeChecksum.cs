@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Text;
+using System.Text.Unicode;
+using Cutover.Values;
 using Cutover.Verification;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -6,24 +9,52 @@ using SQLitePCL;
 namespace Cutover.Sqlite.Internal;
 
 /// <summary>
-/// The checksum of one SELECT, computed through SQLitePCLRaw: each row's canonical encoding is written straight from
+/// The checksum of a key range, computed through SQLite's C API: each row's canonical encoding is written straight from
 /// sqlite3_column_* into a reused buffer and hashed, with no boxed values and no .NET strings. It gives the bytes
 /// <see cref="SqliteStore.ReadValue"/> and <see cref="CanonicalEncoder"/> give together: INTEGER, REAL, BLOB and NULL by
 /// storage class, and TEXT as its stored bytes (valid UTF-8 decoded and encoded again is the same bytes; text that is not
 /// valid UTF-8 is read as those bytes). That holds in a UTF-8 database only, which the caller checks.
 /// </summary>
-internal static class SqliteRangeChecksum
+internal sealed class SqliteRangeChecksum(SqliteConnection conn, string table, string select, IReadOnlyList<string> keyExprs, int width, bool native)
 {
-    /// <summary>Whether <paramref name="value"/> (a parameter of the statement) can be bound as Microsoft.Data.Sqlite binds it.</summary>
-    public static bool CanBind(object? value) => value is null or DBNull or long or int or double or string or byte[];
+    private readonly CanonicalRowWriter _writer = new();
+
+    /// <summary>Whether <paramref name="value"/> (a key bound) can be bound as Microsoft.Data.Sqlite binds it.</summary>
+    public static bool CanBind(object? value) => value is null or long or int or double or string or byte[] or RawText;
 
     /// <summary>
-    /// Runs <paramref name="sql"/> with <paramref name="parameters"/> bound by name and sums its <paramref name="width"/>
-    /// columns per row, reading columns through <see cref="SqliteNative"/> when <paramref name="native"/> and it is available,
-    /// else through SQLitePCLRaw. A database another connection holds locked beyond the busy timeout is tried again from the start
-    /// until the connection's command timeout, as Microsoft.Data.Sqlite does for a reader.
+    /// Sums the rows after <paramref name="after"/> and up to <paramref name="until"/>. With <paramref name="pageRows"/>, in
+    /// keyset pages of that many rows, in key order, as <see cref="SqliteStore.ReadAsync"/> reads (each page a short statement,
+    /// so a live source in rollback-journal mode is never held in one long read); the key columns are at
+    /// <paramref name="keyIndexes"/> among the selected ones. Without, in one statement in no particular order.
     /// </summary>
-    public static TableChecksum Run(SqliteConnection conn, string sql, IReadOnlyList<SqliteParameter> parameters, int width, bool native, CancellationToken ct)
+    public TableChecksum Run(IReadOnlyList<object?>? after, IReadOnlyList<object?>? until, int? pageRows, int[] keyIndexes, CancellationToken ct)
+    {
+        var total = new TableChecksum();
+        var last = pageRows is null ? null : new LastKey(keyIndexes);
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var cmd = conn.CreateCommand();
+            var where = SqliteSql.KeyRange(keyExprs, cmd, after, until);
+            var sql = pageRows is { } n
+                ? $"SELECT {select} FROM {SqliteSql.Quote(table)}{where} ORDER BY {string.Join(", ", keyExprs)} LIMIT {n}"
+                : $"SELECT {select} FROM {SqliteSql.Quote(table)}{where}";
+            var page = Statement(sql, cmd.Parameters.Cast<SqliteParameter>().ToList(), last, ct);
+            total.Add(page);
+            if (pageRows is null || page.Count < pageRows || last is null)
+            {
+                return total;
+            }
+            after = last.Values();
+        }
+    }
+
+    /// <summary>
+    /// One statement's rows. A database another connection holds locked beyond the busy timeout is tried again from the start
+    /// of the statement until the connection's command timeout, as Microsoft.Data.Sqlite does for a reader.
+    /// </summary>
+    private TableChecksum Statement(string sql, IReadOnlyList<SqliteParameter> parameters, LastKey? last, CancellationToken ct)
     {
         var db = conn.Handle!;
         var rc = raw.sqlite3_prepare_v2(db, sql, out var stmt);
@@ -35,11 +66,10 @@ internal static class SqliteRangeChecksum
                 Check(Bind(stmt, raw.sqlite3_bind_parameter_index(stmt, p.ParameterName), p.Value), db);
             }
             var clock = Stopwatch.StartNew();
-            var writer = new CanonicalRowWriter();
             while (true)
             {
                 var sum = new TableChecksum();
-                rc = SumAll(stmt, width, native && SqliteNative.Available, writer, sum, ct);
+                rc = SumAll(stmt, sum, last, ct);
                 if (rc == raw.SQLITE_DONE)
                 {
                     return sum;
@@ -54,17 +84,17 @@ internal static class SqliteRangeChecksum
         }
     }
 
-    private static int SumAll(sqlite3_stmt stmt, int width, bool native, CanonicalRowWriter writer, TableChecksum sum, CancellationToken ct)
+    private int SumAll(sqlite3_stmt stmt, TableChecksum sum, LastKey? last, CancellationToken ct)
     {
-        if (!native)
+        if (!native || !SqliteNative.Available)
         {
-            return Sum(new RawColumns(stmt), width, writer, sum, ct);
+            return Sum(new RawColumns(stmt), sum, last, ct);
         }
         var added = false;
         try
         {
             stmt.DangerousAddRef(ref added);
-            return Sum(new NativeColumns(stmt.DangerousGetHandle()), width, writer, sum, ct);
+            return Sum(new NativeColumns(stmt.DangerousGetHandle()), sum, last, ct);
         }
         finally
         {
@@ -76,9 +106,10 @@ internal static class SqliteRangeChecksum
     }
 
     /// <summary>Steps through every row; returns SQLITE_DONE, or the error code that stopped it.</summary>
-    private static int Sum<TColumns>(TColumns c, int width, CanonicalRowWriter w, TableChecksum sum, CancellationToken ct)
+    private int Sum<TColumns>(TColumns c, TableChecksum sum, LastKey? last, CancellationToken ct)
         where TColumns : struct, ISqliteColumns
     {
+        var w = _writer;
         int rc;
         var rows = 0;
         while ((rc = c.Step()) == raw.SQLITE_ROW)
@@ -86,7 +117,8 @@ internal static class SqliteRangeChecksum
             w.BeginRow(width);
             for (var i = 0; i < width; i++)
             {
-                switch (c.Type(i))
+                var type = c.Type(i);
+                switch (type)
                 {
                     case raw.SQLITE_INTEGER:
                         w.Integer(c.Int64(i));
@@ -107,6 +139,7 @@ internal static class SqliteRangeChecksum
                 }
             }
             sum.Add(w);
+            last?.Keep(c);
             if ((++rows & 0x3FF) == 0)
             {
                 ct.ThrowIfCancellationRequested();
@@ -133,6 +166,64 @@ internal static class SqliteRangeChecksum
         if (rc != raw.SQLITE_OK && rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW)
         {
             SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
+    /// <summary>
+    /// The key of the last row a page read, kept without boxing until the page ends, then given as the values
+    /// <see cref="SqliteStore.ReadValue"/> reads (the next page's bound).
+    /// </summary>
+    private sealed class LastKey(int[] indexes)
+    {
+        private readonly int[] _types = new int[indexes.Length];
+        private readonly long[] _integers = new long[indexes.Length];
+        private readonly double[] _reals = new double[indexes.Length];
+        private readonly byte[][] _bytes = indexes.Select(_ => new byte[16]).ToArray();
+        private readonly int[] _lengths = new int[indexes.Length];
+
+        public void Keep<TColumns>(TColumns c)
+            where TColumns : struct, ISqliteColumns
+        {
+            for (var k = 0; k < indexes.Length; k++)
+            {
+                var i = indexes[k];
+                switch (_types[k] = c.Type(i))
+                {
+                    case raw.SQLITE_INTEGER:
+                        _integers[k] = c.Int64(i);
+                        break;
+                    case raw.SQLITE_FLOAT:
+                        _reals[k] = c.Double(i);
+                        break;
+                    case raw.SQLITE_TEXT or raw.SQLITE_BLOB:
+                        var bytes = c.Bytes(i);
+                        if (_bytes[k].Length < bytes.Length)
+                        {
+                            _bytes[k] = new byte[Math.Max(bytes.Length, _bytes[k].Length * 2)];
+                        }
+                        bytes.CopyTo(_bytes[k]);
+                        _lengths[k] = bytes.Length;
+                        break;
+                }
+            }
+        }
+
+        public object?[] Values()
+        {
+            var values = new object?[indexes.Length];
+            for (var k = 0; k < values.Length; k++)
+            {
+                var bytes = _bytes[k].AsSpan(0, _lengths[k]);
+                values[k] = _types[k] switch
+                {
+                    raw.SQLITE_INTEGER => _integers[k],
+                    raw.SQLITE_FLOAT => _reals[k],
+                    raw.SQLITE_TEXT => Utf8.IsValid(bytes) ? Encoding.UTF8.GetString(bytes) : new RawText(bytes.ToArray()),
+                    raw.SQLITE_BLOB => bytes.ToArray(),
+                    _ => null,
+                };
+            }
+            return values;
         }
     }
 }
