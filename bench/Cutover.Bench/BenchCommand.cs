@@ -21,6 +21,11 @@ internal static class BenchCommand
         {
             options[args[i]] = args[i + 1];
         }
+        if (args.Skip(1).Any(a => a is "-h" or "--help"))
+        {
+            stdout.WriteLine(ChecksumCommand.Usage);
+            return 0;
+        }
         if (!options.ContainsKey("--source") || !options.ContainsKey("--table"))
         {
             stderr.WriteLine(ChecksumCommand.Usage);
