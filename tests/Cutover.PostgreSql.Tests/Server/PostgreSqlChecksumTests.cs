@@ -254,4 +254,24 @@ public sealed class PostgreSqlChecksumTests : StoreTestBase
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the cancel took {clock.Elapsed}");
         Assert.Equal(100, await AssertSameAsync(store, new ReadRequest("small", ["id", "t"], ["id"], false), "after the cancel"));
     }
+
+    [Fact]
+    public async Task ChecksumAsync_TextThatIsNotUtf8_FailsLikeReadAndTheStoreStillWorks()
+    {
+        // Only a SQL_ASCII database lets text hold bytes that are not UTF-8; the server refuses to send them to a UTF-8 client.
+        var uri = await Databases.CreateAsync("ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        await TestDatabases.ExecAsync(uri,
+            "CREATE TABLE t (id int4 PRIMARY KEY, s text)",
+            "INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 5000) g",
+            "INSERT INTO t VALUES (5001, E'bad \\xff byte')");
+        var store = (PostgreSqlStore)Track(await Provider.OpenSourceAsync(uri, ".", CancellationToken.None));
+        var request = new ReadRequest("t", ["id", "s"], ["id"], false);
+
+        var read = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => SlowAsync(store, request));
+        var sum = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => store.ChecksumAsync(request, CancellationToken.None));
+
+        Assert.Equal(read.SqlState, sum.SqlState);
+        // The failed COPY left the connection usable.
+        Assert.Equal(5000, await AssertSameAsync(store, request with { Until = [5000L] }, "after the failure"));
+    }
 }
