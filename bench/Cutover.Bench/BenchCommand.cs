@@ -7,11 +7,32 @@ internal static class BenchCommand
 {
     private const string Usage = """
         usage: Cutover.Bench generate --rows N --out PATH [--seed S]
+               Cutover.Bench checksum --source URI --table T (checksum --help for more)
 
           --rows N    number of events rows (sessions = N/100, agents = N/20, min 1 each)
           --out PATH  SQLite file to write (replaced if it exists)
           --seed S    PRNG seed (default 20260105); same seed => same content
         """;
+
+    private static int RunChecksum(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            options[args[i]] = args[i + 1];
+        }
+        if (args.Skip(1).Any(a => a is "-h" or "--help"))
+        {
+            stdout.WriteLine(ChecksumCommand.Usage);
+            return 0;
+        }
+        if (!options.ContainsKey("--source") || !options.ContainsKey("--table"))
+        {
+            stderr.WriteLine(ChecksumCommand.Usage);
+            return 2;
+        }
+        return ChecksumCommand.RunAsync(options, stdout).GetAwaiter().GetResult();
+    }
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -19,6 +40,11 @@ internal static class BenchCommand
         {
             stdout.WriteLine(Usage);
             return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] == "checksum")
+        {
+            return RunChecksum(args, stdout, stderr);
         }
 
         if (args[0] != "generate")

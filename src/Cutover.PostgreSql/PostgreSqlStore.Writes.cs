@@ -2,7 +2,9 @@ using Cutover.Connectors;
 using Cutover.Errors;
 using Cutover.PostgreSql.Internal;
 using Cutover.Schema;
+using Cutover.Values;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Cutover.PostgreSql;
 
@@ -105,6 +107,34 @@ internal sealed partial class PostgreSqlStore
             }
         }
         return copy ?? row;
+    }
+
+    /// <summary>
+    /// What <see cref="PgValues.AsStored"/> changes: numbers and text in a numeric column, integers in a double precision
+    /// column, text in a uuid or char(n) column. A table whose columns cannot be mapped keeps nothing.
+    /// </summary>
+    public bool KeepsAsStored(TargetTable table, int index, ValueKinds kinds)
+    {
+        IReadOnlyList<PgColumn> columns;
+        try
+        {
+            columns = _mapped.GetValue(table, PostgreSqlDdl.Columns);
+        }
+        catch (CutoverException)
+        {
+            return false;
+        }
+        if (index < 0 || index >= columns.Count)
+        {
+            return false;
+        }
+        return columns[index].DbType switch
+        {
+            NpgsqlDbType.Numeric => (kinds & ~(ValueKinds.Null | ValueKinds.Numeric)) == 0,
+            NpgsqlDbType.Double => !kinds.HasFlag(ValueKinds.Integer),
+            NpgsqlDbType.Uuid or NpgsqlDbType.Char => !kinds.HasFlag(ValueKinds.Text),
+            _ => true,
+        };
     }
 
     /// <summary>The primary key (when the copy ran without it) and secondary indexes, built after the copy. What exists (a resumed run) is left as it is.</summary>

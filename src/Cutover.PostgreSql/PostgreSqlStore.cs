@@ -127,7 +127,7 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
     {
         // A rowid key is the rowid column a SQLite rowid table was copied into (PostgreSqlDdl.RowidColumn): read like any key.
         var types = await GuardAsync(_ => ColumnTypesAsync(request.Table, ct), ct).ConfigureAwait(false);
-        var select = string.Join(", ", request.Columns.Select(c => PgValues.SelectExpr(c, TypeOf(types, c))));
+        var select = SelectList(request.Columns, types);
         var readers = PgValues.Readers(request.Columns.Select(c => TypeOf(types, c)).ToList());
         var from = PgSql.Quote(request.Table);
         var order = PgSql.QuoteList(request.Key);
@@ -191,6 +191,10 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
     }
 
     private static string? TypeOf(Dictionary<string, string> types, string column) => PgRows.TypeOf(types, column);
+
+    /// <summary>The select list of a read: each column as itself, or as <c>::text</c> when Cutover reads its type as text.</summary>
+    private static string SelectList(IReadOnlyList<string> columns, Dictionary<string, string> types) =>
+        string.Join(", ", columns.Select(c => PgValues.SelectExpr(c, TypeOf(types, c))));
 
     /// <summary>Column name → type name (the base type for a domain), so reads know which columns to select as text.</summary>
     private async Task<Dictionary<string, string>> ColumnTypesAsync(string table, CancellationToken ct)

@@ -83,7 +83,7 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
             yield break;
         }
         var keyExprs = request.Key.Select(k => SqliteSql.KeyExpr(k, request.KeyIsRowid)).ToList();
-        var select = string.Join(", ", request.Columns.Select(c => request.KeyIsRowid && string.Equals(c, "rowid", StringComparison.OrdinalIgnoreCase) ? "rowid" : SqliteSql.Quote(c)));
+        var select = SelectList(request);
         var order = string.Join(", ", keyExprs);
         if (request.Keys is not null)
         {
@@ -100,7 +100,6 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
             yield break;
         }
         // Keyset pages: each page is its own short statement, so a live source is never held in one long read.
-        const int Page = 10_000;
         var keyIdx = request.Key.Select(k => IndexOf(request.Columns, k)).ToArray();
         IReadOnlyList<object?>? after = request.After;
         while (true)
@@ -108,7 +107,7 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
             ct.ThrowIfCancellationRequested();
             using var cmd = Conn.CreateCommand();
             var where = SqliteSql.KeyRange(keyExprs, cmd, after, request.Until);
-            cmd.CommandText = $"SELECT {select} FROM {SqliteSql.Quote(request.Table)}{where} ORDER BY {order} LIMIT {Page}";
+            cmd.CommandText = $"SELECT {select} FROM {SqliteSql.Quote(request.Table)}{where} ORDER BY {order} LIMIT {ReadPage}";
             var n = 0;
             object?[]? last = null;
             foreach (var row in ReadAll(cmd, request.Columns.Count))
@@ -117,7 +116,7 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
                 last = row;
                 yield return row;
             }
-            if (n < Page || last is null)
+            if (n < ReadPage || last is null)
             {
                 yield break;
             }
@@ -138,17 +137,12 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
         return Task.FromResult(ReadAll(cmd, key.Count).FirstOrDefault());
     }
 
-    private static int IndexOf(IReadOnlyList<string> columns, string name)
-    {
-        for (var i = 0; i < columns.Count; i++)
-        {
-            if (string.Equals(columns[i], name, StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
-        }
-        throw new CutoverException(ErrorCodes.ColumnNotFound, $"key column '{name}' is not among the columns read");
-    }
+    /// <summary>Rows per keyset page of a read.</summary>
+    private const int ReadPage = 10_000;
+
+    private static int IndexOf(IReadOnlyList<string> columns, string name) => IndexIn(columns, name) is var i and >= 0
+        ? i
+        : throw new CutoverException(ErrorCodes.ColumnNotFound, $"key column '{name}' is not among the columns read");
 
     private static IEnumerable<object?[]> ReadAll(SqliteCommand cmd, int width)
     {
@@ -357,8 +351,7 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
     /// </summary>
     public object?[] AsStored(TargetTable table, object?[] row)
     {
-        var real = _realColumns.GetValue(table, t => (t.KeyIsRowid ? [false] : Array.Empty<bool>())
-            .Concat(t.Columns.Select(c => AffinityRules.Of(SqliteTypes.DeclaredType(c)) == Affinity.Real)).ToArray());
+        var real = RealColumns(table);
         object?[]? copy = null;
         for (var i = 0; i < row.Length; i++)
         {
@@ -376,6 +369,17 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
         }
         return copy ?? row;
     }
+
+    /// <summary>What <see cref="AsStored"/> changes: typed values anywhere, -0.0 in a column with REAL affinity.</summary>
+    public bool KeepsAsStored(TargetTable table, int index, ValueKinds kinds)
+    {
+        var real = RealColumns(table);
+        return index >= 0 && index < real.Length && (kinds & ValueKinds.Typed) == 0 && !(real[index] && kinds.HasFlag(ValueKinds.NegativeZero));
+    }
+
+    /// <summary>Which columns of a row of <paramref name="table"/> (the rowid first for a rowid table) have REAL affinity.</summary>
+    private bool[] RealColumns(TargetTable table) => _realColumns.GetValue(table, t => (t.KeyIsRowid ? [false] : Array.Empty<bool>())
+        .Concat(t.Columns.Select(c => AffinityRules.Of(SqliteTypes.DeclaredType(c)) == Affinity.Real)).ToArray());
 
     private void CloseWriter()
     {

@@ -74,6 +74,14 @@ public interface ITargetStore : ISourceStore
     /// </summary>
     object?[] AsStored(TargetTable table, object?[] row) => row;
 
+    /// <summary>
+    /// True when <see cref="AsStored"/> gives back every value of the kinds <paramref name="kinds"/> unchanged in column
+    /// <paramref name="index"/> of <paramref name="table"/>'s rows (laid out as <see cref="WriteBatchAsync"/> takes them: the
+    /// rowid first for a rowid table). Verification checksums a source range without transforming its rows only when this
+    /// holds (<see cref="Verification.VerbatimChecksum"/>). False by default: a store that does not say is taken to change them.
+    /// </summary>
+    bool KeepsAsStored(TargetTable table, int index, Values.ValueKinds kinds) => false;
+
     /// <summary>How far the store's replicas are behind it, when it has replicas and can tell (throttle.max_lag); null otherwise.</summary>
     Task<TimeSpan?> ReplicaLagAsync(CancellationToken ct) => Task.FromResult<TimeSpan?>(null);
 

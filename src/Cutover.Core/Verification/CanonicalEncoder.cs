@@ -25,7 +25,8 @@ public static class CanonicalEncoder
     public const byte JsonTag = 7;
     public const byte NumericTag = 8;
 
-    public static void EncodeRow(IReadOnlyList<object?> row, ArrayBufferWriter<byte> w)
+    public static void EncodeRow<TWriter>(IReadOnlyList<object?> row, TWriter w)
+        where TWriter : IBufferWriter<byte>
     {
         WriteVarint(w, (ulong)row.Count);
         foreach (var v in row)
@@ -34,7 +35,8 @@ public static class CanonicalEncoder
         }
     }
 
-    public static void EncodeValue(object? v, ArrayBufferWriter<byte> w)
+    public static void EncodeValue<TWriter>(object? v, TWriter w)
+        where TWriter : IBufferWriter<byte>
     {
         switch (v)
         {
@@ -60,11 +62,11 @@ public static class CanonicalEncoder
                 break;
             case RawText t:
                 WriteHeader(w, TextTag, t.Bytes.Length);
-                w.Write(t.Bytes);
+                w.Write<byte>(t.Bytes);
                 break;
             case byte[] b:
                 WriteHeader(w, BlobTag, b.Length);
-                w.Write(b);
+                w.Write<byte>(b);
                 break;
             case Timestamp t:
                 WriteFixed(w, TimestampTag, (ulong)t.Microseconds);
@@ -110,7 +112,8 @@ public static class CanonicalEncoder
         return l.WrittenSpan.SequenceEqual(r.WrittenSpan);
     }
 
-    private static void WriteUtf8(ArrayBufferWriter<byte> w, byte tag, string s)
+    private static void WriteUtf8<TWriter>(TWriter w, byte tag, string s)
+        where TWriter : IBufferWriter<byte>
     {
         var n = Encoding.UTF8.GetByteCount(s);
         WriteHeader(w, tag, n);
@@ -118,7 +121,8 @@ public static class CanonicalEncoder
         w.Advance(n);
     }
 
-    private static void WriteFixed(ArrayBufferWriter<byte> w, byte tag, ulong bits)
+    private static void WriteFixed<TWriter>(TWriter w, byte tag, ulong bits)
+        where TWriter : IBufferWriter<byte>
     {
         var span = w.GetSpan(9);
         span[0] = tag;
@@ -126,7 +130,8 @@ public static class CanonicalEncoder
         w.Advance(9);
     }
 
-    private static void WriteHeader(ArrayBufferWriter<byte> w, byte tag, int length)
+    private static void WriteHeader<TWriter>(TWriter w, byte tag, int length)
+        where TWriter : IBufferWriter<byte>
     {
         w.GetSpan(1)[0] = tag;
         w.Advance(1);
@@ -134,7 +139,8 @@ public static class CanonicalEncoder
     }
 
     /// <summary>LEB128 unsigned varint.</summary>
-    public static void WriteVarint(ArrayBufferWriter<byte> w, ulong value)
+    public static void WriteVarint<TWriter>(TWriter w, ulong value)
+        where TWriter : IBufferWriter<byte>
     {
         var span = w.GetSpan(10);
         var i = 0;

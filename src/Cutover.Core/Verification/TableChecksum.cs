@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Security.Cryptography;
+using Cutover.Connectors;
 
 namespace Cutover.Verification;
 
@@ -39,10 +38,18 @@ public sealed class TableChecksum
     {
         _buffer.ResetWrittenCount();
         CanonicalEncoder.EncodeRow(row, _buffer);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(_buffer.WrittenSpan, hash);
-        _a = unchecked(_a + BinaryPrimitives.ReadUInt64BigEndian(hash));
-        _b = unchecked(_b + BinaryPrimitives.ReadUInt64BigEndian(hash[8..]));
+        AddEncoded(_buffer.WrittenSpan);
+    }
+
+    /// <summary>Adds the row <paramref name="row"/> holds.</summary>
+    public void Add(CanonicalRowWriter row) => AddEncoded(row.Written);
+
+    /// <summary>Adds one row given as its canonical encoding (docs/checksums.md).</summary>
+    public void AddEncoded(ReadOnlySpan<byte> encodedRow)
+    {
+        RowHash.Lanes(encodedRow, out var a, out var b);
+        _a = unchecked(_a + a);
+        _b = unchecked(_b + b);
         Count++;
     }
 
@@ -52,5 +59,25 @@ public sealed class TableChecksum
         _a = unchecked(_a + other._a);
         _b = unchecked(_b + other._b);
         Count += other.Count;
+    }
+
+    /// <summary>The checksum of every row of <paramref name="rows"/>.</summary>
+    public static async Task<TableChecksum> OfRowsAsync(IAsyncEnumerable<object?[]> rows, CancellationToken ct)
+    {
+        var sum = new TableChecksum();
+        await foreach (var row in rows.WithCancellation(ct).ConfigureAwait(false))
+        {
+            sum.Add(row);
+        }
+        return sum;
+    }
+
+    /// <summary>Refuses a request for a list of keys: <see cref="ISourceStore.ChecksumAsync"/> takes ranges only.</summary>
+    public static void ThrowIfKeys(ReadRequest request)
+    {
+        if (request.Keys is not null)
+        {
+            throw new ArgumentException("a checksum covers a key range (After, Until), not a list of keys", nameof(request));
+        }
     }
 }

@@ -31,6 +31,35 @@ internal static class PgSql
         return terms.Count == 0 ? "" : " WHERE " + string.Join(" AND ", terms);
     }
 
+    /// <summary>
+    /// <see cref="KeyRange"/> with the bounds written as literals (<see cref="PgLiteral"/>), for COPY, which takes no
+    /// parameters; null when a bound has no exact literal.
+    /// </summary>
+    public static string? KeyRangeInline(IReadOnlyList<string> key, IReadOnlyList<object?>? after, IReadOnlyList<object?>? until)
+    {
+        var terms = new List<string>(2);
+        foreach (var (values, op) in new[] { (after, ">"), (until, "<=") })
+        {
+            if (values is null)
+            {
+                continue;
+            }
+            var literals = new List<string>(values.Count);
+            for (var i = 0; i < key.Count; i++)
+            {
+                if (!PgLiteral.TryRender(values[i], out var literal))
+                {
+                    return null;
+                }
+                literals.Add(literal);
+            }
+            terms.Add(key.Count == 1
+                ? $"{Quote(key[0])} {op} {literals[0]}"
+                : $"({QuoteList(key)}) {op} ({string.Join(", ", literals)})");
+        }
+        return terms.Count == 0 ? "" : " WHERE " + string.Join(" AND ", terms);
+    }
+
     private static string Compare(IReadOnlyList<string> key, NpgsqlCommand cmd, IReadOnlyList<object?> values, string op, string prefix)
     {
         var names = new List<string>();

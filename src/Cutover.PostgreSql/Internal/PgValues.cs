@@ -36,6 +36,30 @@ internal static partial class PgValues
         _ => Read,
     };
 
+    /// <summary>
+    /// How <see cref="PgCopyChecksum"/> turns the binary COPY form of a column selected by <see cref="SelectExpr"/> into the
+    /// canonical bytes of the value <see cref="ReaderFor"/> reads; null for a column whose type is unknown.
+    /// </summary>
+    public static PgCopyField? CopyFieldOf(string? typeName) => typeName switch
+    {
+        null => null,
+        "int2" => PgCopyField.Int2,
+        "int4" => PgCopyField.Int4,
+        "int8" => PgCopyField.Int8,
+        "float4" => PgCopyField.Float4,
+        "float8" => PgCopyField.Float8,
+        "bool" => PgCopyField.Bool,
+        "text" or "varchar" or "bpchar" => PgCopyField.Text,
+        "bytea" => PgCopyField.Bytea,
+        "timestamptz" => PgCopyField.TimestampTz,
+        "date" => PgCopyField.Date,
+        "jsonb" => PgCopyField.Jsonb,
+        "numeric" => PgCopyField.NumericText,
+        // Selected as ::text and read as that string.
+        _ when !Native.Contains(typeName) => PgCopyField.Text,
+        _ => null,
+    };
+
     /// <summary>Normalizes a value read from PostgreSQL to Cutover's kinds: null, long, double, string, byte[].</summary>
     public static object? Read(NpgsqlDataReader r, int i)
     {

@@ -13,13 +13,16 @@ public sealed class TestDatabases : IAsyncDisposable
     private readonly TestServer _server = new();
     private readonly List<string> _names = [];
 
-    /// <summary>Creates a database and returns its postgres:// URI (with the password, as a plan would hold it).</summary>
-    public async Task<string> CreateAsync()
+    /// <summary>
+    /// Creates a database and returns its postgres:// URI (with the password, as a plan would hold it). <paramref name="with"/>
+    /// is appended to CREATE DATABASE (an encoding, say).
+    /// </summary>
+    public async Task<string> CreateAsync(string with = "")
     {
         var name = "cutover_t_" + Guid.NewGuid().ToString("N");
         await using (var admin = await _server.OpenAsync())
         {
-            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name} {with}", admin);
             await cmd.ExecuteNonQueryAsync();
         }
         _names.Add(name);
