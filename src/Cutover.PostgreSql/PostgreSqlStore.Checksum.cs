@@ -23,7 +23,7 @@ internal sealed partial class PostgreSqlStore
         TableChecksum.ThrowIfKeys(request);
         var types = await GuardAsync(_ => ColumnTypesAsync(request.Table, ct), ct).ConfigureAwait(false);
         var fields = request.Columns.Select(c => PgValues.CopyFieldOf(TypeOf(types, c))).ToArray();
-        var where = PgSql.KeyRangeInline(request.Key, request.After, request.Until);
+        var where = PgSql.KeyRangeInline(request.Key, request.After, request.Until, request.Nulls);
         if (where is null || fields.Any(f => f is null))
         {
             ChecksumFallBacks++;

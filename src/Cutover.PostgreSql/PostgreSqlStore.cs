@@ -158,15 +158,16 @@ internal sealed partial class PostgreSqlStore : ITargetStore, IBackupCapable
             var rows = await GuardAsync(async conn =>
             {
                 await using var cmd = conn.CreateCommand();
-                var where = PgSql.KeyRange(request.Key, cmd, after, request.Until);
-                cmd.CommandText = $"SELECT {select} FROM {from}{where} ORDER BY {order} LIMIT {Page}";
+                var where = PgSql.KeyRange(request.Key, cmd, after, request.Until, request.Nulls);
+                // Rows with a NULL key part cannot page (nothing sorts after NULL): they are read in one statement.
+                cmd.CommandText = $"SELECT {select} FROM {from}{where} ORDER BY {order}{(request.Nulls == KeyNulls.Only ? "" : $" LIMIT {Page}")}";
                 return await ReadAllAsync(cmd, readers, ct).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
             foreach (var row in rows)
             {
                 yield return row;
             }
-            if (rows.Count < Page || request.Key.Count == 0)
+            if (request.Nulls == KeyNulls.Only || rows.Count < Page || request.Key.Count == 0)
             {
                 yield break;
             }

@@ -47,7 +47,7 @@ internal sealed partial class SqliteStore
         }
         var keyExprs = request.Key.Select(k => SqliteSql.KeyExpr(k, request.KeyIsRowid)).ToList();
         var sum = new SqliteRangeChecksum(Conn, request.Table, SelectList(request), keyExprs, request.Columns.Count, NativeColumns)
-            .Run(request.After, request.Until, paged ? ChecksumPageRows : null, keyIndexes, ct);
+            .Run(request.After, request.Until, paged ? ChecksumPageRows : null, keyIndexes, ct, request.Nulls);
         return Task.FromResult(sum);
     }
 

@@ -106,8 +106,10 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
         {
             ct.ThrowIfCancellationRequested();
             using var cmd = Conn.CreateCommand();
-            var where = SqliteSql.KeyRange(keyExprs, cmd, after, request.Until);
-            cmd.CommandText = $"SELECT {select} FROM {SqliteSql.Quote(request.Table)}{where} ORDER BY {order} LIMIT {ReadPage}";
+            var where = SqliteSql.KeyRange(keyExprs, cmd, after, request.Until, request.Nulls);
+            // Rows with a NULL key part cannot page (nothing sorts after NULL): they are read in one statement.
+            var paged = request.Nulls != KeyNulls.Only;
+            cmd.CommandText = $"SELECT {select} FROM {SqliteSql.Quote(request.Table)}{where} ORDER BY {order}{(paged ? $" LIMIT {ReadPage}" : "")}";
             var n = 0;
             object?[]? last = null;
             foreach (var row in ReadAll(cmd, request.Columns.Count))
@@ -116,7 +118,7 @@ internal sealed partial class SqliteStore : ITargetStore, IBackupCapable
                 last = row;
                 yield return row;
             }
-            if (n < ReadPage || last is null)
+            if (!paged || n < ReadPage || last is null)
             {
                 yield break;
             }

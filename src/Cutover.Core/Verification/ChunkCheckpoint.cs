@@ -49,7 +49,7 @@ internal sealed class ChunkCheckpoint
             {
                 text.Append(bound is null ? "-" : KeyCodec.Encode(bound)).Append(' ');
             }
-            text.Append('\n');
+            text.Append(c.Nulls).Append('\n');
         }
         foreach (var n in normalizers)
         {

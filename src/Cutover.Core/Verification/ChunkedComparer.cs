@@ -41,7 +41,14 @@ public static class ChunkedComparer
     /// source in its order, on the target between <see cref="TargetAfter"/> and <see cref="TargetUntil"/> in its own order
     /// (the same keys, in the order the target sorts them, so the target's chunks are a partition of its rows too).
     /// </summary>
-    internal sealed record Chunk(int Index, object?[]? After, object?[]? Until, object?[]? TargetAfter, object?[]? TargetUntil);
+    internal sealed record Chunk(int Index, object?[]? After, object?[]? Until, object?[]? TargetAfter, object?[]? TargetUntil)
+    {
+        /// <summary>
+        /// Rows with a NULL in a key column are in no range (NULL compares with nothing): the ranges leave them out, and one more
+        /// chunk holds only them. An entity in one chunk reads every row.
+        /// </summary>
+        public Connectors.KeyNulls Nulls { get; init; } = Connectors.KeyNulls.Any;
+    }
 
     /// <summary>Both sides' sums of one chunk.</summary>
     internal sealed record ChunkSums(TableChecksum Source, TableChecksum Target, long Excluded, long Failed)
@@ -209,18 +216,25 @@ public static class ChunkedComparer
         {
             count = Math.Min(count, MaxChunksByPosition);
         }
-        var bounds = await Copy.CopyParts.BoundsAsync(ctx.Source, e.Source.Name, e.SourceKey, e.KeyIsRowid, rows, count, ct).ConfigureAwait(false);
+        // A bound with a NULL in it bounds nothing (the rows with NULL keys have a chunk of their own).
+        var bounds = (await Copy.CopyParts.BoundsAsync(ctx.Source, e.Source.Name, e.SourceKey, e.KeyIsRowid, rows, count, ct).ConfigureAwait(false))
+            .Where(b => !b.Any(v => v is null or DBNull)).ToList();
         var targetBounds = bounds;
         if (!integers && bounds.Count > 0)
         {
             (bounds, targetBounds) = await InTargetOrderAsync(ctx, e, bounds, ct).ConfigureAwait(false);
         }
-        var chunks = new List<Chunk>(bounds.Count + 1);
+        if (bounds.Count == 0)
+        {
+            return [new Chunk(0, null, null, null, null)];
+        }
+        var chunks = new List<Chunk>(bounds.Count + 2);
         for (var i = 0; i <= bounds.Count; i++)
         {
             chunks.Add(new Chunk(i, i == 0 ? null : bounds[i - 1], i == bounds.Count ? null : bounds[i],
-                i == 0 ? null : targetBounds[i - 1], i == bounds.Count ? null : targetBounds[i]));
+                i == 0 ? null : targetBounds[i - 1], i == bounds.Count ? null : targetBounds[i]) { Nulls = Connectors.KeyNulls.None });
         }
+        chunks.Add(new Chunk(chunks.Count, null, null, null, null) { Nulls = Connectors.KeyNulls.Only });
         return chunks;
     }
 
@@ -319,11 +333,12 @@ public static class ChunkedComparer
     /// taken as the target gives them back (<see cref="Connectors.ITargetStore.AsStored"/>).
     /// </summary>
     internal static async IAsyncEnumerable<SourceRow> SourceRowsAsync(MigrationContext ctx, BoundEntity e, HashSet<string> rejected,
-        IReadOnlyList<object?>? after, IReadOnlyList<object?>? until, IReadOnlyList<IReadOnlyList<object?>>? keys, [EnumeratorCancellation] CancellationToken ct)
+        IReadOnlyList<object?>? after, IReadOnlyList<object?>? until, IReadOnlyList<IReadOnlyList<object?>>? keys, [EnumeratorCancellation] CancellationToken ct,
+        Connectors.KeyNulls nulls = Connectors.KeyNulls.Any)
     {
         var transformer = new RowTransformer(e, ctx.State);
         var batch = new List<object?[]>(Math.Max(1, ctx.Plan.BatchSize));
-        var request = e.SourceRead(after, keys) with { Until = until };
+        var request = e.SourceRead(after, keys) with { Until = until, Nulls = nulls };
         await foreach (var row in ctx.Source.ReadAsync(request, ct).ConfigureAwait(false))
         {
             batch.Add(row);
@@ -376,11 +391,11 @@ public static class ChunkedComparer
         if (normalizer is null && rejected.Count == 0 && VerbatimChecksum.CanChecksumVerbatim(e, ctx.Target))
         {
             // Nothing in the plan or the target can change a value: the store sums the source columns as they are, its fastest way.
-            return (await ctx.Source.ChecksumAsync(VerbatimChecksum.VerbatimSourceRequest(e, chunk.After, chunk.Until), ct).ConfigureAwait(false), 0, 0);
+            return (await ctx.Source.ChecksumAsync(VerbatimChecksum.VerbatimSourceRequest(e, chunk.After, chunk.Until) with { Nulls = chunk.Nulls }, ct).ConfigureAwait(false), 0, 0);
         }
         var sum = new TableChecksum();
         long excluded = 0, failed = 0;
-        await foreach (var r in SourceRowsAsync(ctx, e, rejected, chunk.After, chunk.Until, null, ct).ConfigureAwait(false))
+        await foreach (var r in SourceRowsAsync(ctx, e, rejected, chunk.After, chunk.Until, null, ct, chunk.Nulls).ConfigureAwait(false))
         {
             if (r.Rejected)
             {
@@ -410,11 +425,11 @@ public static class ChunkedComparer
         if (normalizer is null && rejectedOnTarget.Count == 0)
         {
             // The rows as stored: the store sums them its fastest way.
-            return await ctx.Target.ChecksumAsync(e.TargetRead() with { After = chunk.TargetAfter, Until = chunk.TargetUntil }, ct).ConfigureAwait(false);
+            return await ctx.Target.ChecksumAsync(e.TargetRead() with { After = chunk.TargetAfter, Until = chunk.TargetUntil, Nulls = chunk.Nulls }, ct).ConfigureAwait(false);
         }
         var sum = new TableChecksum();
         var keyIdx = TargetKeyIndexes(e);
-        await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.TargetAfter, Until = chunk.TargetUntil }, ct).ConfigureAwait(false))
+        await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.TargetAfter, Until = chunk.TargetUntil, Nulls = chunk.Nulls }, ct).ConfigureAwait(false))
         {
             if (rejectedOnTarget.Count > 0 && rejectedOnTarget.Contains(KeyCodec.Encode(Pick(row, keyIdx))))
             {
@@ -452,7 +467,7 @@ public static class ChunkedComparer
         var targetMatcher = new RowMatcher(normalizer);
         var source = new Dictionary<string, (object?[] SourceKey, object?[] Stored)>(StringComparer.Ordinal);
         var untransformable = new List<UntransformableRow>();
-        await foreach (var r in SourceRowsAsync(ctx, e, rejected, chunk.After, chunk.Until, null, ct).ConfigureAwait(false))
+        await foreach (var r in SourceRowsAsync(ctx, e, rejected, chunk.After, chunk.Until, null, ct, chunk.Nulls).ConfigureAwait(false))
         {
             if (r.Rejected)
             {
@@ -471,7 +486,7 @@ public static class ChunkedComparer
         var extra = new List<(string Key, object?[] TargetKey, object?[] Row)>();
         if (targetExists)
         {
-            await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.TargetAfter, Until = chunk.TargetUntil }, ct).ConfigureAwait(false))
+            await foreach (var row in ctx.Target.ReadAsync(e.TargetRead() with { After = chunk.TargetAfter, Until = chunk.TargetUntil, Nulls = chunk.Nulls }, ct).ConfigureAwait(false))
             {
                 var key = targetMatcher.KeyOf(Pick(row, keyIdx), row);
                 if (rejectedOnTarget.Count > 0 && rejectedOnTarget.Contains(key))

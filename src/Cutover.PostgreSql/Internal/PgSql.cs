@@ -17,9 +17,14 @@ internal static class PgSql
     /// <c>&lt;=</c> <paramref name="until"/> for one key range of a split table (either may be null). Row comparisons, so
     /// composite keys page as whole tuples. Empty when both are null.
     /// </summary>
-    public static string KeyRange(IReadOnlyList<string> key, NpgsqlCommand cmd, IReadOnlyList<object?>? after, IReadOnlyList<object?>? until)
+    public static string KeyRange(IReadOnlyList<string> key, NpgsqlCommand cmd, IReadOnlyList<object?>? after, IReadOnlyList<object?>? until,
+        Connectors.KeyNulls nulls = Connectors.KeyNulls.Any)
     {
-        var terms = new List<string>(2);
+        var terms = new List<string>(3);
+        if (nulls != Connectors.KeyNulls.Any)
+        {
+            terms.Add(NullTerm(key, nulls));
+        }
         if (after is not null)
         {
             terms.Add(Compare(key, cmd, after, ">", "a"));
@@ -31,13 +36,23 @@ internal static class PgSql
         return terms.Count == 0 ? "" : " WHERE " + string.Join(" AND ", terms);
     }
 
+    /// <summary><c>(k1 IS NOT NULL AND k2 IS NOT NULL)</c>, or <c>(k1 IS NULL OR k2 IS NULL)</c> for only the rows with a NULL key part.</summary>
+    public static string NullTerm(IReadOnlyList<string> key, Connectors.KeyNulls nulls) => nulls == Connectors.KeyNulls.Only
+        ? "(" + string.Join(" OR ", key.Select(k => Quote(k) + " IS NULL")) + ")"
+        : "(" + string.Join(" AND ", key.Select(k => Quote(k) + " IS NOT NULL")) + ")";
+
     /// <summary>
     /// <see cref="KeyRange"/> with the bounds written as literals (<see cref="PgLiteral"/>), for COPY, which takes no
     /// parameters; null when a bound has no exact literal.
     /// </summary>
-    public static string? KeyRangeInline(IReadOnlyList<string> key, IReadOnlyList<object?>? after, IReadOnlyList<object?>? until)
+    public static string? KeyRangeInline(IReadOnlyList<string> key, IReadOnlyList<object?>? after, IReadOnlyList<object?>? until,
+        Connectors.KeyNulls nulls = Connectors.KeyNulls.Any)
     {
-        var terms = new List<string>(2);
+        var terms = new List<string>(3);
+        if (nulls != Connectors.KeyNulls.Any)
+        {
+            terms.Add(NullTerm(key, nulls));
+        }
         foreach (var (values, op) in new[] { (after, ">"), (until, "<=") })
         {
             if (values is null)

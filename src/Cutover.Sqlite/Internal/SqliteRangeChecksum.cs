@@ -28,15 +28,21 @@ internal sealed class SqliteRangeChecksum(SqliteConnection conn, string table, s
     /// so a live source in rollback-journal mode is never held in one long read); the key columns are at
     /// <paramref name="keyIndexes"/> among the selected ones. Without, in one statement in no particular order.
     /// </summary>
-    public TableChecksum Run(IReadOnlyList<object?>? after, IReadOnlyList<object?>? until, int? pageRows, int[] keyIndexes, CancellationToken ct)
+    public TableChecksum Run(IReadOnlyList<object?>? after, IReadOnlyList<object?>? until, int? pageRows, int[] keyIndexes, CancellationToken ct,
+        Connectors.KeyNulls nulls = Connectors.KeyNulls.Any)
     {
+        if (nulls == Connectors.KeyNulls.Only)
+        {
+            // Rows with a NULL key part cannot page (nothing sorts after NULL): one statement.
+            pageRows = null;
+        }
         var total = new TableChecksum();
         var last = pageRows is null ? null : new LastKey(keyIndexes);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             using var cmd = conn.CreateCommand();
-            var where = SqliteSql.KeyRange(keyExprs, cmd, after, until);
+            var where = SqliteSql.KeyRange(keyExprs, cmd, after, until, nulls);
             var sql = pageRows is { } n
                 ? $"SELECT {select} FROM {SqliteSql.Quote(table)}{where} ORDER BY {string.Join(", ", keyExprs)} LIMIT {n}"
                 : $"SELECT {select} FROM {SqliteSql.Quote(table)}{where}";

@@ -40,9 +40,14 @@ internal static class SqliteSql
     /// The WHERE clause of one keyset page: keys after <paramref name="after"/> and at or before <paramref name="until"/>
     /// (either may be null), using SQLite row values so composite keys compare as whole tuples. Empty when both are null.
     /// </summary>
-    public static string KeyRange(IReadOnlyList<string> keyExprs, SqliteCommand cmd, IReadOnlyList<object?>? after, IReadOnlyList<object?>? until)
+    public static string KeyRange(IReadOnlyList<string> keyExprs, SqliteCommand cmd, IReadOnlyList<object?>? after, IReadOnlyList<object?>? until,
+        Connectors.KeyNulls nulls = Connectors.KeyNulls.Any)
     {
-        var terms = new List<string>(2);
+        var terms = new List<string>(3);
+        if (nulls != Connectors.KeyNulls.Any)
+        {
+            terms.Add(NullTerm(keyExprs, nulls));
+        }
         if (after is not null)
         {
             terms.Add(Compare(keyExprs, cmd, after, ">", "@a"));
@@ -53,6 +58,11 @@ internal static class SqliteSql
         }
         return terms.Count == 0 ? "" : " WHERE " + string.Join(" AND ", terms);
     }
+
+    /// <summary><c>(k1 IS NOT NULL AND k2 IS NOT NULL)</c>, or <c>(k1 IS NULL OR k2 IS NULL)</c> for only the rows with a NULL key part.</summary>
+    public static string NullTerm(IReadOnlyList<string> keyExprs, Connectors.KeyNulls nulls) => nulls == Connectors.KeyNulls.Only
+        ? "(" + string.Join(" OR ", keyExprs.Select(k => k + " IS NULL")) + ")"
+        : "(" + string.Join(" AND ", keyExprs.Select(k => k + " IS NOT NULL")) + ")";
 
     private static string Compare(IReadOnlyList<string> keyExprs, SqliteCommand cmd, IReadOnlyList<object?> values, string op, string prefix)
     {

@@ -168,4 +168,41 @@ public sealed class DiffRepairEdgeTests : IDisposable
         Assert.Equal(26, ulid.Length);
         Assert.Equal("proj", Db.Scalar(Target, $"SELECT project FROM sessions WHERE id = '{ulid}'"));
     }
+
+    [Theory]
+    [InlineData("TEXT", "printf('k%05d', i)")]
+    [InlineData("INT", "i")]
+    public void RowsWithANullKey_AreInAChunkOfTheirOwn_OnEitherSide_AndNeverMergedIntoOne(string keyType, string keyExpr)
+    {
+        Db.Exec(Source, $"CREATE TABLE t (code {keyType} PRIMARY KEY, n INTEGER); " +
+            $"WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 3000) INSERT INTO t SELECT {keyExpr}, i FROM c;");
+        Plan("""
+              - table: t
+                key: code
+            """);
+        MigrateOk();
+        // SQLite lets a non-INTEGER primary key hold NULL: one extra such row on the target, two on the source (one a duplicate row).
+        Db.Exec(Target, "INSERT INTO t VALUES (NULL, 42)");
+        Db.Exec(Source, "INSERT INTO t VALUES (NULL, 7); INSERT INTO t VALUES (NULL, 7)");
+
+        var chunked = CutoverCli.Run(_dir.Path, "diff", "cutover.yaml", "--json", "--chunk-rows", "500");
+        var whole = CutoverCli.Run(_dir.Path, "diff", "cutover.yaml", "--json");
+
+        foreach (var r in new[] { chunked, whole })
+        {
+            Assert.True(r.ExitCode == 5, r.ToString());
+            var t = Entity(r.StdOut, "t");
+            Assert.Equal(2, t.GetProperty("missing_count").GetInt64());
+            Assert.Equal(1, t.GetProperty("extra_count").GetInt64());
+            Assert.Equal(0, t.GetProperty("changed_count").GetInt64());
+        }
+        Assert.True(Entity(chunked.StdOut, "t").GetProperty("chunks").GetInt32() > 2);
+        var verify = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml", "--chunk-rows", "500");
+        Assert.Equal(5, verify.ExitCode);
+        // A NULL key names no row: repair reports those rows instead of writing or deleting by it.
+        var repair = CutoverCli.Run(_dir.Path, "repair", "cutover.yaml", "--all");
+        Assert.Equal(5, repair.ExitCode);
+        Assert.Contains("KEY_NULL", repair.StdOut, StringComparison.Ordinal);
+        Assert.Equal(1L, Db.Scalar(Target, "SELECT COUNT(*) FROM t WHERE code IS NULL"));
+    }
 }
