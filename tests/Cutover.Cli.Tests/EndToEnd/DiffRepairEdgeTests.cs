@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cutover.Cli.Tests.Support;
+using static Cutover.Cli.Tests.Support.DiffJson;
 
 namespace Cutover.Cli.Tests.EndToEnd;
 
@@ -17,13 +18,6 @@ public sealed class DiffRepairEdgeTests : IDisposable
     private string Target => _dir.File("app_v2.db");
 
     public void Dispose() => _dir.Dispose();
-
-    private static JsonElement Entity(string json, string name) =>
-        JsonDocument.Parse(json).RootElement.GetProperty("entities").EnumerateArray().Single(e => e.GetProperty("entity").GetString() == name);
-
-    private static string[] Keys(JsonElement entity, string list) =>
-        entity.GetProperty(list).EnumerateArray().Select(k => k.ValueKind == JsonValueKind.Object && k.TryGetProperty("key", out var key) ? key.ToString() : k.ToString())
-            .Order(StringComparer.Ordinal).ToArray();
 
     private void Plan(string entities, string extra = "") => _dir.Write("cutover.yaml", $"""
         name: edge

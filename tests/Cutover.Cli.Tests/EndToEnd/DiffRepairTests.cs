@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Cutover.Cli.Tests.Support;
+using static Cutover.Cli.Tests.Support.DiffJson;
 
 namespace Cutover.Cli.Tests.EndToEnd;
 
@@ -26,15 +27,6 @@ public sealed class DiffRepairTests : IDisposable
         var m = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
         Assert.True(m.ExitCode == 0, m.ToString());
     }
-
-    private static JsonElement Entity(JsonElement root, string name) =>
-        root.GetProperty("entities").EnumerateArray().Single(e => e.GetProperty("entity").GetString() == name);
-
-    private static string[] Keys(JsonElement entity, string list) =>
-        entity.GetProperty(list).EnumerateArray().Select(k => k.ToString()).Order(StringComparer.Ordinal).ToArray();
-
-    private static Dictionary<string, string[]> Changed(JsonElement entity) =>
-        entity.GetProperty("changed").EnumerateArray().ToDictionary(c => c.GetProperty("key").ToString(), c => c.GetProperty("fields").EnumerateArray().Select(f => f.GetString()!).ToArray());
 
     /// <summary>The next double up from the target's value: the same number but for its last bit.</summary>
     private void BumpLastBit(long eventId)

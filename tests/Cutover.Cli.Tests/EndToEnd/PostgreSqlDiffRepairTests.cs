@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cutover.Cli.Tests.Support;
+using static Cutover.Cli.Tests.Support.DiffJson;
 
 namespace Cutover.Cli.Tests.EndToEnd;
 
@@ -18,15 +19,6 @@ public sealed class PostgreSqlDiffRepairTests : IDisposable
         _pg.Dispose();
         _dir.Dispose();
     }
-
-    private static JsonElement Entity(JsonElement root, string name) =>
-        root.GetProperty("entities").EnumerateArray().Single(e => e.GetProperty("entity").GetString() == name);
-
-    private static string[] Keys(JsonElement entity, string list) =>
-        entity.GetProperty(list).EnumerateArray().Select(k => k.ToString()).Order(StringComparer.Ordinal).ToArray();
-
-    private static Dictionary<string, string[]> Changed(JsonElement entity) =>
-        entity.GetProperty("changed").EnumerateArray().ToDictionary(c => c.GetProperty("key").ToString(), c => c.GetProperty("fields").EnumerateArray().Select(f => f.GetString()!).ToArray());
 
     [Fact]
     public void DiffAndRepair_SqliteToPostgres_NameAndFixExactlyTheInjectedRows_EvenUnderAnotherCollation()
