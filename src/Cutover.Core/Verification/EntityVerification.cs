@@ -14,8 +14,11 @@ public sealed record EntityVerification(
     /// <summary>The checksum of a count-only verification (<c>verify: counts</c>).</summary>
     public const string NotComputed = "(counts only)";
 
-    /// <summary>Target rows whose foreign keys point at no parent (copied as they were; not a checksum difference).</summary>
-    public long DanglingForeignKeys { get; init; }
+    /// <summary>
+    /// Target rows whose foreign keys point at no parent (copied as they were; not a checksum difference). Null when not
+    /// counted (<c>cutover verify</c>: <c>cutover audit</c> names them).
+    /// </summary>
+    public long? DanglingForeignKeys { get; init; }
 
     /// <summary>
     /// What the chunked comparison found row by row (null for counts only). Its verdict decides: with normalizers, two chunks

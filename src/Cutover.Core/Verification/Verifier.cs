@@ -21,22 +21,22 @@ public static class Verifier
     /// Every entity through the chunked comparison (<see cref="ChunkedComparer"/>): checksums of key ranges on both sides,
     /// then row by row only where a range differs, so a mismatch says how many rows are missing, extra or changed.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="countDanglingForeignKeys"/> (migrate's verify phase: the load ran with foreign keys off), each
+    /// entity's target rows whose foreign keys point at no parent are counted too; <c>cutover verify</c> leaves that to
+    /// <c>cutover audit</c>, which names them by key (SQLite's check reads the whole table: seconds on millions of rows).
+    /// </remarks>
     public static async Task<IReadOnlyList<EntityVerification>> VerifyAsync(MigrationContext ctx, IEnumerable<BoundEntity> entities, CancellationToken ct,
-        DiffOptions? options = null)
+        DiffOptions? options = null, bool countDanglingForeignKeys = true)
     {
         options ??= new DiffOptions { ChunkRows = ctx.ChunkRows, MaxDetails = DetailsKept };
         var results = new List<EntityVerification>();
         foreach (var e in entities)
         {
-            results.Add(await VerifyEntityAsync(ctx, e, options, ct).ConfigureAwait(false));
+            var diff = await ChunkedComparer.CompareEntityAsync(ctx, e, options, ct).ConfigureAwait(false);
+            results.Add(await FinishAsync(ctx, e, diff, countDanglingForeignKeys, ct).ConfigureAwait(false));
         }
         return results;
-    }
-
-    public static async Task<EntityVerification> VerifyEntityAsync(MigrationContext ctx, BoundEntity e, DiffOptions options, CancellationToken ct)
-    {
-        var diff = await ChunkedComparer.CompareEntityAsync(ctx, e, options, ct).ConfigureAwait(false);
-        return await FinishAsync(ctx, e, diff, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -58,13 +58,16 @@ public static class Verifier
         return results;
     }
 
-    /// <summary>The entity's result from both sides' sums, with the count of rows whose foreign keys point nowhere.</summary>
-    private static async Task<EntityVerification> FinishAsync(MigrationContext ctx, BoundEntity e, EntityDiff diff, CancellationToken ct)
+    /// <summary>The entity's result from both sides' sums, with (when asked) the count of rows whose foreign keys point nowhere.</summary>
+    private static async Task<EntityVerification> FinishAsync(MigrationContext ctx, BoundEntity e, EntityDiff diff, bool countDangling, CancellationToken ct)
     {
-        var dangling = 0L;
+        long? dangling = countDangling ? 0 : null;
         try
         {
-            dangling = e.Target.ForeignKeys.Count == 0 ? 0 : await ctx.Target.CountForeignKeyViolationsAsync(e.Target.Name, ct).ConfigureAwait(false);
+            if (countDangling && e.Target.ForeignKeys.Count > 0)
+            {
+                dangling = await ctx.Target.CountForeignKeyViolationsAsync(e.Target.Name, ct).ConfigureAwait(false);
+            }
         }
         catch (Errors.CutoverException ex) when (ex.Code == Errors.ErrorCodes.UnsupportedSchema)
         {

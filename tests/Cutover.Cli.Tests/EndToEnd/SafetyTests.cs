@@ -158,13 +158,21 @@ public sealed class SafetyTests : IDisposable
             INSERT INTO child VALUES (1, 1), (2, 99);
             """);
         _dir.Write("cutover.yaml", "name: fk\nsource: sqlite:./app.db\ntarget: sqlite:./app_v2.db\nentities:\n  - table: parent\n  - table: child\n");
-        Assert.Equal(0, CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml").ExitCode);
 
+        var m = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml", "--json");
         var r = CutoverCli.Run(_dir.Path, "verify", "cutover.yaml", "--json");
+        var audit = CutoverCli.Run(_dir.Path, "audit", "cutover.yaml", "--json");
 
+        Assert.Equal(0, m.ExitCode);
+        var migrated = JsonDocument.Parse(m.StdOut).RootElement.GetProperty("verification").EnumerateArray().Single(e => e.GetProperty("entity").GetString() == "child");
+        Assert.Equal(1, migrated.GetProperty("dangling_foreign_keys").GetInt64());
+        // verify compares source and target (they agree: the orphan is copied as it is); audit names the row that points nowhere.
         Assert.Equal(0, r.ExitCode);
         var child = JsonDocument.Parse(r.StdOut).RootElement.GetProperty("entities").EnumerateArray().Single(e => e.GetProperty("entity").GetString() == "child");
-        Assert.Equal(1, child.GetProperty("dangling_foreign_keys").GetInt64());
+        Assert.Equal(JsonValueKind.Null, child.GetProperty("dangling_foreign_keys").ValueKind);
+        Assert.Equal(6, audit.ExitCode);
+        var fk = JsonDocument.Parse(audit.StdOut).RootElement.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("check").GetString() == "foreign_key");
+        Assert.Equal(["2"], fk.GetProperty("samples").EnumerateArray().Select(x => x.GetString()!).ToArray());
     }
 
     [Fact]
