@@ -26,14 +26,179 @@ public static class ChunkedComparer
     /// <summary>A table whose key is not a single integer is cut by keys found by position (an OFFSET query each): at most this many chunks.</summary>
     public const int MaxChunksByPosition = 32;
 
+    /// <summary>
+    /// Compares the entities: every entity's chunks go into one queue that the jobs share (a small entity's chunk runs beside
+    /// a big one's), then every differing chunk into another for the row pass. Results in the entities' order.
+    /// </summary>
     public static async Task<IReadOnlyList<EntityDiff>> CompareAsync(MigrationContext ctx, IEnumerable<BoundEntity> entities, DiffOptions options, CancellationToken ct)
     {
-        var results = new List<EntityDiff>();
+        var runs = new List<EntityRun>();
         foreach (var e in entities)
         {
-            results.Add(await CompareEntityAsync(ctx, e, options, ct).ConfigureAwait(false));
+            runs.Add(await EntityRun.PrepareAsync(ctx, e, options, ct).ConfigureAwait(false));
+        }
+        var clock = Stopwatch.StartNew();
+        var gate = new SemaphoreSlim(1, 1);
+        // Entities cut into many chunks first, so the small ones fill the jobs at the end.
+        var todo = runs.OrderByDescending(r => r.Chunks.Count)
+            .SelectMany(r => r.Chunks.Where(c => r.Sums[c.Index] is null).Select(c => (Run: r, Chunk: c))).ToList();
+        if (todo.Count > 0)
+        {
+            await Copy.ParallelJobs.RunAsync(ctx, ctx.Observer, todo, Math.Max(1, Math.Min(ctx.Jobs, todo.Count)), writeTarget: false, async (mine, piece, t) =>
+            {
+                var (run, chunk) = piece;
+                run.Started(clock);
+                var e = run.Entity;
+                var (source, excluded, failed, target) = await BothSidesAsync(
+                    c => SourceSumAsync(mine, e, run.Rejected, run.Normalizer, chunk, c),
+                    c => run.TargetExists ? TargetSumAsync(mine, e, run.RejectedOnTarget, run.Normalizer, chunk, c) : Task.FromResult(new TableChecksum()),
+                    t).ConfigureAwait(false);
+                var result = new ChunkSums(source, target, excluded, failed);
+                await gate.WaitAsync(t).ConfigureAwait(false);
+                try
+                {
+                    run.Sums[chunk.Index] = result;
+                    run.Ended(clock);
+                    if (run.Checkpoint is not null)
+                    {
+                        await run.Checkpoint.SaveAsync(chunk.Index, result, t).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }, ct).ConfigureAwait(false);
+        }
+        var differing = runs.SelectMany(r => r.Chunks.Where(c => !r.Sums[c.Index]!.Match).Select(c => (Run: r, Chunk: c))).ToList();
+        if (differing.Count > 0)
+        {
+            await Copy.ParallelJobs.RunAsync(ctx, ctx.Observer, differing, Math.Max(1, Math.Min(ctx.Jobs, differing.Count)), writeTarget: false, async (mine, piece, t) =>
+            {
+                var (run, chunk) = piece;
+                run.Started(clock);
+                await CompareRowsAsync(mine, run.Entity, run.Rejected, run.RejectedOnTarget, run.Normalizer, run.TargetExists, chunk, run.Rows, t).ConfigureAwait(false);
+                lock (run)
+                {
+                    run.Ended(clock);
+                }
+            }, ct).ConfigureAwait(false);
+        }
+        var results = new List<EntityDiff>(runs.Count);
+        foreach (var run in runs)
+        {
+            results.Add(await run.FinishAsync(ctx, differing.Count(d => d.Run == run), ct).ConfigureAwait(false));
         }
         return results;
+    }
+
+    public static async Task<EntityDiff> CompareEntityAsync(MigrationContext ctx, BoundEntity e, DiffOptions options, CancellationToken ct) =>
+        (await CompareAsync(ctx, [e], options, ct).ConfigureAwait(false))[0];
+
+    /// <summary>One entity's comparison: what it leaves out, its chunks, their sums as they come in, the row pass's findings.</summary>
+    private sealed class EntityRun
+    {
+        public required BoundEntity Entity { get; init; }
+        public required HashSet<string> Rejected { get; init; }
+        public required HashSet<string> RejectedOnTarget { get; init; }
+        public required RowNormalizer? Normalizer { get; init; }
+        public required bool TargetExists { get; init; }
+        public required bool Ranged { get; init; }
+        public required IReadOnlyList<Chunk> Chunks { get; init; }
+        public required ChunkSums?[] Sums { get; init; }
+        public required ChunkCheckpoint? Checkpoint { get; init; }
+        public required int Resumed { get; init; }
+        public required RowFindings Rows { get; init; }
+
+        private double? _started;
+        private double _ended;
+
+        public void Started(Stopwatch clock)
+        {
+            lock (this)
+            {
+                _started ??= clock.Elapsed.TotalSeconds;
+            }
+        }
+
+        public void Ended(Stopwatch clock) => _ended = clock.Elapsed.TotalSeconds;
+
+        public static async Task<EntityRun> PrepareAsync(MigrationContext ctx, BoundEntity e, DiffOptions options, CancellationToken ct)
+        {
+            var rejected = await RejectedKeysAsync(ctx, e, ct).ConfigureAwait(false);
+            var normalizer = RowNormalizer.For(e);
+            var ranged = IsRanged(e);
+            var chunks = await ChunksAsync(ctx, e, ranged, options.ChunkRows, ct).ConfigureAwait(false);
+            ctx.Observer.EntityStarted("verify " + e.Name, -1, 0);
+            var sums = new ChunkSums?[chunks.Count];
+            ChunkCheckpoint? checkpoint = null;
+            var resumed = 0;
+            if (options.Record)
+            {
+                checkpoint = await ChunkCheckpoint.OpenAsync(ctx.Plan.StateDirectory, ctx.Plan.Hash, e, chunks, normalizer?.Describe() ?? [], !options.Resume, ct).ConfigureAwait(false);
+                foreach (var (index, done) in checkpoint.Done)
+                {
+                    sums[index] = done;
+                    resumed++;
+                }
+            }
+            return new EntityRun
+            {
+                Entity = e,
+                Rejected = rejected,
+                RejectedOnTarget = await TargetKeysOfAsync(ctx, e, rejected.Select(KeyCodec.Decode), ct).ConfigureAwait(false),
+                Normalizer = normalizer,
+                TargetExists = await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false),
+                Ranged = ranged,
+                Chunks = chunks,
+                Sums = sums,
+                Checkpoint = checkpoint,
+                Resumed = resumed,
+                Rows = new RowFindings(options.MaxDetails),
+            };
+        }
+
+        public async Task<EntityDiff> FinishAsync(MigrationContext ctx, int differing, CancellationToken ct)
+        {
+            var e = Entity;
+            var sourceSum = new TableChecksum();
+            var targetSum = new TableChecksum();
+            long excludedRows = 0;
+            foreach (var s in Sums)
+            {
+                sourceSum.Add(s!.Source);
+                targetSum.Add(s.Target);
+                excludedRows += s.Excluded;
+            }
+            var columns = e.TargetRead().Columns;
+            // The target's copy of a row the transforms now refuse is that row's old copy, not an extra row.
+            var copiesOfUntransformable = await TargetKeysOfAsync(ctx, e, Rows.Untransformable.Select(u => u.Key), ct).ConfigureAwait(false);
+            var found = Rows.Finish(columns, Normalizer, copiesOfUntransformable);
+            Checkpoint?.Clear();
+            return new EntityDiff
+            {
+                Entity = e.Name,
+                SourceRows = sourceSum.Count,
+                TargetRows = targetSum.Count,
+                SourceChecksum = sourceSum.Hex,
+                TargetChecksum = targetSum.Hex,
+                Chunks = Chunks.Count,
+                ChunksDiffering = differing,
+                ChunksResumed = Resumed,
+                Ranged = Ranged,
+                MissingCount = found.MissingCount,
+                ExtraCount = found.ExtraCount,
+                ChangedCount = found.ChangedCount,
+                Missing = found.Missing,
+                Extra = found.Extra,
+                Changed = found.Changed,
+                Untransformable = found.Untransformable,
+                ExcludedRejected = excludedRows,
+                Normalizers = Normalizer?.Describe() ?? [],
+                Columns = columns,
+                Seconds = _ended - (_started ?? _ended),
+            };
+        }
     }
 
     /// <summary>
@@ -58,104 +223,6 @@ public static class ChunkedComparer
         /// target row copied before the plan changed could equal: it must still be looked at row by row).
         /// </summary>
         public bool Match => Failed == 0 && Source.Count == Target.Count && Source.Hex == Target.Hex;
-    }
-
-    public static async Task<EntityDiff> CompareEntityAsync(MigrationContext ctx, BoundEntity e, DiffOptions options, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        var rejected = await RejectedKeysAsync(ctx, e, ct).ConfigureAwait(false);
-        var rejectedOnTarget = await TargetKeysOfAsync(ctx, e, rejected.Select(KeyCodec.Decode), ct).ConfigureAwait(false);
-        var normalizer = RowNormalizer.For(e);
-        var targetExists = await ctx.Target.TableExistsAsync(e.Target.Name, ct).ConfigureAwait(false);
-        var ranged = IsRanged(e);
-        var chunks = await ChunksAsync(ctx, e, ranged, options.ChunkRows, ct).ConfigureAwait(false);
-        ctx.Observer.EntityStarted("verify " + e.Name, -1, 0);
-
-        var sums = new ChunkSums?[chunks.Count];
-        ChunkCheckpoint? checkpoint = null;
-        var resumed = 0;
-        if (options.Record)
-        {
-            checkpoint = await ChunkCheckpoint.OpenAsync(ctx.Plan.StateDirectory, ctx.Plan.Hash, e, chunks, normalizer?.Describe() ?? [], !options.Resume, ct).ConfigureAwait(false);
-            foreach (var (index, done) in checkpoint.Done)
-            {
-                sums[index] = done;
-                resumed++;
-            }
-        }
-        var todo = chunks.Where(c => sums[c.Index] is null).ToList();
-        var gate = new SemaphoreSlim(1, 1);
-        if (todo.Count > 0)
-        {
-            await Copy.ParallelJobs.RunAsync(ctx, ctx.Observer, todo, Math.Max(1, Math.Min(ctx.Jobs, todo.Count)), writeTarget: false, async (mine, chunk, t) =>
-            {
-                var (source, excluded, failed, target) = await BothSidesAsync(
-                    c => SourceSumAsync(mine, e, rejected, normalizer, chunk, c),
-                    c => targetExists ? TargetSumAsync(mine, e, rejectedOnTarget, normalizer, chunk, c) : Task.FromResult(new TableChecksum()), t).ConfigureAwait(false);
-                var result = new ChunkSums(source, target, excluded, failed);
-                await gate.WaitAsync(t).ConfigureAwait(false);
-                try
-                {
-                    sums[chunk.Index] = result;
-                    if (checkpoint is not null)
-                    {
-                        await checkpoint.SaveAsync(chunk.Index, result, t).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }, ct).ConfigureAwait(false);
-        }
-
-        var sourceSum = new TableChecksum();
-        var targetSum = new TableChecksum();
-        long excludedRows = 0;
-        foreach (var s in sums)
-        {
-            sourceSum.Add(s!.Source);
-            targetSum.Add(s.Target);
-            excludedRows += s.Excluded;
-        }
-        var differing = chunks.Where(c => !sums[c.Index]!.Match).ToList();
-        var rows = new RowFindings(options.MaxDetails);
-        if (differing.Count > 0)
-        {
-            await Copy.ParallelJobs.RunAsync(ctx, ctx.Observer, differing, Math.Max(1, Math.Min(ctx.Jobs, differing.Count)), writeTarget: false,
-                (mine, chunk, t) => CompareRowsAsync(mine, e, rejected, rejectedOnTarget, normalizer, targetExists, chunk, rows, t), ct).ConfigureAwait(false);
-        }
-        var columns = e.TargetRead().Columns;
-        // The target's copy of a row the transforms now refuse is that row's old copy, not an extra row.
-        var copiesOfUntransformable = await TargetKeysOfAsync(ctx, e, rows.Untransformable.Select(u => u.Key), ct).ConfigureAwait(false);
-        var found = rows.Finish(columns, normalizer, copiesOfUntransformable);
-        if (checkpoint is not null)
-        {
-            checkpoint.Clear();
-        }
-        return new EntityDiff
-        {
-            Entity = e.Name,
-            SourceRows = sourceSum.Count,
-            TargetRows = targetSum.Count,
-            SourceChecksum = sourceSum.Hex,
-            TargetChecksum = targetSum.Hex,
-            Chunks = chunks.Count,
-            ChunksDiffering = differing.Count,
-            ChunksResumed = resumed,
-            Ranged = ranged,
-            MissingCount = found.MissingCount,
-            ExtraCount = found.ExtraCount,
-            ChangedCount = found.ChangedCount,
-            Missing = found.Missing,
-            Extra = found.Extra,
-            Changed = found.Changed,
-            Untransformable = found.Untransformable,
-            ExcludedRejected = excludedRows,
-            Normalizers = normalizer?.Describe() ?? [],
-            Columns = columns,
-            Seconds = clock.Elapsed.TotalSeconds,
-        };
     }
 
     /// <summary>

@@ -30,11 +30,12 @@ public static class Verifier
         DiffOptions? options = null, bool countDanglingForeignKeys = true)
     {
         options ??= new DiffOptions { ChunkRows = ctx.ChunkRows, MaxDetails = DetailsKept };
+        var list = entities.ToList();
+        var diffs = await ChunkedComparer.CompareAsync(ctx, list, options, ct).ConfigureAwait(false);
         var results = new List<EntityVerification>();
-        foreach (var e in entities)
+        for (var i = 0; i < list.Count; i++)
         {
-            var diff = await ChunkedComparer.CompareEntityAsync(ctx, e, options, ct).ConfigureAwait(false);
-            results.Add(await FinishAsync(ctx, e, diff, countDanglingForeignKeys, ct).ConfigureAwait(false));
+            results.Add(await FinishAsync(ctx, list[i], diffs[i], countDanglingForeignKeys, ct).ConfigureAwait(false));
         }
         return results;
     }
