@@ -18,7 +18,23 @@ internal static class PgCopyChecksum
     /// <summary>The copy holds a value the slow path would read another way (text that is not UTF-8); start over through it.</summary>
     internal sealed class FallBackException(string reason) : Exception(reason);
 
-    public static async Task<TableChecksum> SumAsync(Stream copy, PgCopyField[] fields, CancellationToken ct)
+    /// <summary>
+    /// Sums the rows of a binary COPY. The stream is read synchronously: PostgreSQL sends a message per row, and an async read
+    /// per row costs more than parsing the row (the caller runs it on a job's own thread).
+    /// </summary>
+    public static Task<TableChecksum> SumAsync(Stream copy, PgCopyField[] fields, CancellationToken ct)
+    {
+        try
+        {
+            return Task.FromResult(Sum(copy, fields, ct));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<TableChecksum>(ex);
+        }
+    }
+
+    private static TableChecksum Sum(Stream copy, PgCopyField[] fields, CancellationToken ct)
     {
         var buffer = new byte[256 * 1024];
         int start = 0, end = 0;
@@ -53,7 +69,7 @@ internal static class PgCopyChecksum
             }
             // Reads served from the driver's buffer do not look at the token, so look here.
             ct.ThrowIfCancellationRequested();
-            var read = await copy.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
+            var read = copy.Read(buffer.AsSpan(end));
             if (read == 0)
             {
                 throw new InvalidDataException("the COPY data ended before its trailer");
