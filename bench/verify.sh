@@ -127,8 +127,8 @@ Written by \`bench/verify.sh\`$( [[ "$ROWS" == 5000000 ]] || printf ' (`ROWS=%s`
 Date $NOW; $(machine_line); commit $COMMIT; .NET SDK $SDK; load average at the end $(cut -d ' ' -f 1-3 /proc/loadavg).
 
 Each target: \`cutover migrate PLAN --jobs $JOBS --json\` (\`backup: none\`, \`verify: none\`: the copy),
-then \`cutover verify PLAN --jobs $JOBS --json\` (both sides read at once, every row transformed and hashed in
-key-range chunks of 100,000 rows), then one target row changed and \`cutover diff PLAN --jobs $JOBS --json\`.
+then \`cutover verify PLAN --jobs $JOBS --json\` (both sides of each 100,000-row key-range chunk read at once and
+summed by the store; the plan here changes no value), then one target row changed and \`cutover diff PLAN --jobs $JOBS --json\`.
 Plans and outputs in \`bench/out/verify-*/\`. Rows per side per second = source rows / verify wall time.
 Targets (issue 5): at least 1,000,000 rows/s per side; verify never slower than the copy (verify wall /
 copy phase ≤ 1).
