@@ -14,6 +14,9 @@ public static class ControlKeys
     /// <summary><c>true</c> while an operator has paused the copy and sync (<c>cutover pause</c>).</summary>
     public const string Paused = "paused";
 
+    /// <summary>The dual-write traffic control (issue 6): a <see cref="RoutingControl"/> as JSON (stage, lead, read and write percentages).</summary>
+    public const string Routing = "routing";
+
     /// <summary>The step a cut-over or rollback is at while it runs (freeze, drain, verify, flip, unfreeze); absent otherwise.</summary>
     public const string Handover = "handover";
 
