@@ -33,6 +33,8 @@ internal static class CliApp
         CompleteCommand.Build(),
         PauseCommand.Build(pause: true),
         PauseCommand.Build(pause: false),
+        RoutingCommands.BuildStage(),
+        RoutingCommands.BuildTraffic(),
     };
 
     public static async Task<int> RunAsync(string[] args)

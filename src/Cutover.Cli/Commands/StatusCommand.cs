@@ -32,13 +32,20 @@ internal static class StatusCommand
         var run = state is null ? null : await state.LatestRunAsync(ct).ConfigureAwait(false);
         if (state is null || run is null)
         {
+            // A plan that only routes traffic (dual writes, no copy yet) still has its routing control.
+            var control = state is null ? null : RoutingControl.Parse(await state.GetValueAsync(ControlKeys.Routing, ct).ConfigureAwait(false));
             if (o.Json)
             {
-                CliRuntime.WriteJson(new { plan = plan.Name, status = "none", phase = (string?)null, entities = Array.Empty<object>() });
+                CliRuntime.WriteJson(new { plan = plan.Name, status = "none", phase = (string?)null, entities = Array.Empty<object>(),
+                    routing = control is null ? null : RoutingCommands.Json(control) });
             }
             else
             {
                 Console.Out.WriteLine($"plan {plan.Name}: no run yet (start one with: cutover migrate {o.Plan}).");
+                if (control is not null)
+                {
+                    Console.Out.WriteLine($"dual-write routing: {RoutingCommands.Describe(control)} (version {control.Version}, set {Reports.Timestamp(control.ChangedAt)})");
+                }
             }
             return Errors.ExitCodes.Ok;
         }
@@ -54,6 +61,7 @@ internal static class StatusCommand
         }
         var live = await LiveStatus.ReadAsync(plan, state, ct).ConfigureAwait(false);
         var reports = ReportFiles.List(plan, 10);
+        var routing = RoutingControl.Parse(await state.GetValueAsync(ControlKeys.Routing, ct).ConfigureAwait(false));
         var elapsed = run.ActiveSeconds;
         var statusWord = RunStatusText.ToText(run.Status);
         if (run.Status == RunStatus.Running && !await CliRuntime.IsPlanHeldAsync(plan, state, ct).ConfigureAwait(false))
@@ -100,6 +108,7 @@ internal static class StatusCommand
                 backups = backups.Select(b => new { id = b.Id, role = b.Role, path = b.Path, existed = b.Existed, verified = b.VerifiedAt is not null, skipped = b.Skipped }),
                 id_map = idMaps,
                 recent_actions = audit.Select(a => new { at = a.At, actor = a.Actor, action = a.Action, detail = a.Detail }),
+                routing = routing is null ? null : RoutingCommands.Json(routing),
                 reports = reports.Select(r => new { kind = r.Kind, at = r.At, ok = r.Ok, summary = r.Summary, json = r.JsonPath, markdown = r.MarkdownPath }),
             });
             return Errors.ExitCodes.Ok;
@@ -109,6 +118,10 @@ internal static class StatusCommand
         foreach (var line in live.Lines())
         {
             AnsiConsole.MarkupLineInterpolated($"{line}");
+        }
+        if (routing is not null)
+        {
+            AnsiConsole.MarkupLineInterpolated($"dual-write routing: {RoutingCommands.Describe(routing)} (version {routing.Version}, set {Reports.Timestamp(routing.ChangedAt)})");
         }
         if (run.ErrorCode is not null)
         {

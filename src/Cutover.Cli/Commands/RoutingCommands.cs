@@ -1,0 +1,121 @@
+using System.CommandLine;
+using Cutover.Cli.Infrastructure;
+using Cutover.Errors;
+using Cutover.State;
+
+namespace Cutover.Cli.Commands;
+
+/// <summary>
+/// <c>cutover stage PLAN STAGE [--lead old|new]</c> and <c>cutover traffic PLAN [--reads N] [--writes N]</c>: change the
+/// dual-write traffic control (<see cref="RoutingControl"/>) in the plan's state store, which every running application
+/// using Cutover.Routing reads within a second. Each change bumps the version and is written to the audit log.
+/// </summary>
+internal static class RoutingCommands
+{
+    public sealed record StageOptions(string Plan, string Stage, string? Lead, bool Json);
+
+    public sealed record TrafficOptions(string Plan, int? Reads, int? Writes, bool Json);
+
+    public static Command BuildStage()
+    {
+        var plan = CommonOptions.Plan();
+        var stage = new Argument<string>("STAGE") { Description = "legacy, dual-write, shadow, live, ramp-down or complete" };
+        var lead = new Option<string?>("--lead") { Description = "Whose result callers see while both stores are written: old or new (default: as it was)" };
+        var json = CommonOptions.Json();
+        var cmd = new Command("stage", "Set the dual-write stage every application routing through Cutover follows (legacy, dual-write, shadow, live, ramp-down, complete).")
+        {
+            plan, stage, lead, json,
+        };
+        cmd.SetAction((r, ct) => StageAsync(new StageOptions(r.GetValue(plan)!, r.GetValue(stage)!, r.GetValue(lead), r.GetValue(json)), ct));
+        return cmd;
+    }
+
+    public static Command BuildTraffic()
+    {
+        var plan = CommonOptions.Plan();
+        var reads = Percent("--reads", "reads");
+        var writes = Percent("--writes", "writes");
+        var json = CommonOptions.Json();
+        var cmd = new Command("traffic", "Set which share of keys (sticky per key) take the new store, for reads and for writes.")
+        {
+            plan, reads, writes, json,
+        };
+        cmd.SetAction((r, ct) => TrafficAsync(new TrafficOptions(r.GetValue(plan)!, r.GetValue(reads), r.GetValue(writes), r.GetValue(json)), ct));
+        return cmd;
+    }
+
+    private static Option<int?> Percent(string name, string what) => new(name)
+    {
+        HelpName = "PERCENT",
+        Description = $"Percentage of keys whose {what} take the new store (0-100; a key stays on its side as the percentage grows)",
+        Validators = { r => { if (r.GetValueOrDefault<int?>() is < 0 or > 100) { r.AddError($"{name} takes a percentage from 0 to 100"); } } },
+    };
+
+    public static Task<int> StageAsync(StageOptions o, CancellationToken ct) => CliRuntime.GuardAsync("stage", o.Json, async () =>
+    {
+        if (!RoutingControl.Stages.Contains(o.Stage))
+        {
+            throw new CutoverException(ErrorCodes.UsageInvalid, $"'{o.Stage}' is not a stage; stages: {string.Join(", ", RoutingControl.Stages)}");
+        }
+        if (o.Lead is not (null or RoutingControl.LeadOld or RoutingControl.LeadNew))
+        {
+            throw new CutoverException(ErrorCodes.UsageInvalid, $"--lead takes old or new, not '{o.Lead}'");
+        }
+        return await ChangeAsync(o.Plan, o.Json, "stage", c => c with { Stage = o.Stage, Lead = o.Lead ?? c.Lead }, ct).ConfigureAwait(false);
+    });
+
+    public static Task<int> TrafficAsync(TrafficOptions o, CancellationToken ct) => CliRuntime.GuardAsync("traffic", o.Json, async () =>
+    {
+        if (o.Reads is null && o.Writes is null)
+        {
+            throw new CutoverException(ErrorCodes.UsageInvalid, "traffic needs --reads PERCENT, --writes PERCENT or both");
+        }
+        return await ChangeAsync(o.Plan, o.Json, "traffic", c => c with { ReadPercent = o.Reads ?? c.ReadPercent, WritePercent = o.Writes ?? c.WritePercent }, ct)
+            .ConfigureAwait(false);
+    });
+
+    /// <summary>Reads the control (the initial one when there is none), applies <paramref name="change"/>, writes it with the next version, and audits it.</summary>
+    private static async Task<int> ChangeAsync(string planPath, bool json, string action, Func<RoutingControl, RoutingControl> change, CancellationToken ct)
+    {
+        var plan = CliRuntime.LoadPlan(planPath);
+        await using var state = await CliRuntime.OpenStateAsync(plan, create: true, lockPlan: false, ct).ConfigureAwait(false);
+        var now = TimeProvider.System.GetUtcNow();
+        var was = await ReadAsync(state!, now, ct).ConfigureAwait(false);
+        var next = change(was) with { Version = was.Version + 1, ChangedAt = now, Reason = $"cutover {action}" };
+        var changed = (next.Stage, next.Lead, next.ReadPercent, next.WritePercent) != (was.Stage, was.Lead, was.ReadPercent, was.WritePercent);
+        if (changed)
+        {
+            await state!.SetValueAsync(ControlKeys.Routing, next.ToJson(), ct).ConfigureAwait(false);
+            await state.AuditAsync("routing." + action, $"{Describe(was)} -> {Describe(next)} (version {next.Version})", ct).ConfigureAwait(false);
+        }
+        var shown = changed ? next : was;
+        if (json)
+        {
+            CliRuntime.WriteJson(new { plan = plan.Name, changed, routing = Json(shown) });
+        }
+        else
+        {
+            Console.Out.WriteLine(changed
+                ? $"plan {plan.Name}: {Describe(next)} (was {Describe(was)}; version {next.Version}). Applications see it within a second."
+                : $"plan {plan.Name}: already {Describe(was)}; nothing changed.");
+        }
+        return ExitCodes.Ok;
+    }
+
+    public static async Task<RoutingControl> ReadAsync(IStateStore state, DateTimeOffset now, CancellationToken ct) =>
+        RoutingControl.Parse(await state.GetValueAsync(ControlKeys.Routing, ct).ConfigureAwait(false)) ?? RoutingControl.Initial(now);
+
+    public static string Describe(RoutingControl c) =>
+        $"stage {c.Stage}{(c.Stage is RoutingControl.DualWrite or RoutingControl.Shadow or RoutingControl.Live ? $" ({c.Lead} leads)" : "")}, reads {c.ReadPercent}% new, writes {c.WritePercent}% new";
+
+    public static object Json(RoutingControl c) => new
+    {
+        stage = c.Stage,
+        lead = c.Lead,
+        read_percent = c.ReadPercent,
+        write_percent = c.WritePercent,
+        version = c.Version,
+        changed_at = c.ChangedAt,
+        reason = c.Reason,
+    };
+}
