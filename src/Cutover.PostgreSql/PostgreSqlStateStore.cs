@@ -155,6 +155,10 @@ public sealed class PostgreSqlStateStore : IStateStore
               id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, plan text NOT NULL, at text NOT NULL, actor text NOT NULL,
               action text NOT NULL, detail text NOT NULL);
             CREATE INDEX IF NOT EXISTS audit_plan ON {Schema}.audit (plan, id);
+            CREATE TABLE IF NOT EXISTS {Schema}.conflicts (
+              id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, plan text NOT NULL, entity text NOT NULL, key text NOT NULL,
+              kind text NOT NULL, failed_side text, error text, fields text NOT NULL, at text NOT NULL, resolution text, resolved_at text);
+            CREATE INDEX IF NOT EXISTS conflicts_plan ON {Schema}.conflicts (plan, id);
             INSERT INTO {Schema}.meta (key, value) VALUES ('schema_version', '{SchemaVersion}') ON CONFLICT DO NOTHING;
             INSERT INTO {Schema}.control (plan, key, value) VALUES (@plan, 'authority', 'source'), (@plan, 'maintenance', 'off'), (@plan, 'stage', 'legacy')
               ON CONFLICT DO NOTHING;
@@ -380,6 +384,39 @@ public sealed class PostgreSqlStateStore : IStateStore
         }
         return (IReadOnlyList<FailureRecord>)list;
     }, ct);
+
+    public Task<long> RecordConflictAsync(ConflictRecord c, CancellationToken ct) => Locked(async () =>
+    {
+        await using var cmd = Cmd($"INSERT INTO {Schema}.conflicts (plan, entity, key, kind, failed_side, error, fields, at) VALUES (@plan, @e, @k, @kind, @s, @err, @f, @a) RETURNING id");
+        cmd.Parameters.AddWithValue("e", c.Entity);
+        cmd.Parameters.AddWithValue("k", c.Key);
+        cmd.Parameters.AddWithValue("kind", c.Kind);
+        cmd.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Text) { Value = (object?)c.FailedSide ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("err", NpgsqlDbType.Text) { Value = (object?)c.Error ?? DBNull.Value });
+        cmd.Parameters.AddWithValue("f", System.Text.Json.JsonSerializer.Serialize(c.Fields));
+        cmd.Parameters.AddWithValue("a", c.At.ToString("O"));
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }, ct);
+
+    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(bool unresolvedOnly, CancellationToken ct) => Locked(async () =>
+    {
+        await using var cmd = Cmd($"SELECT id, entity, key, kind, failed_side, error, fields, at, resolution, resolved_at FROM {Schema}.conflicts WHERE plan = @plan {(unresolvedOnly ? "AND resolved_at IS NULL" : "")} ORDER BY id");
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var list = new List<ConflictRecord>();
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(new ConflictRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+                r.IsDBNull(5) ? null : r.GetString(5), System.Text.Json.JsonSerializer.Deserialize<List<string>>(r.GetString(6)) ?? [], Time(r.GetString(7)))
+            {
+                Resolution = r.IsDBNull(8) ? null : r.GetString(8),
+                ResolvedAt = r.IsDBNull(9) ? null : Time(r.GetString(9)),
+            });
+        }
+        return (IReadOnlyList<ConflictRecord>)list;
+    }, ct);
+
+    public Task ResolveConflictAsync(long id, string resolution, CancellationToken ct) => Locked(() =>
+        ExecAsync($"UPDATE {Schema}.conflicts SET resolution = @r, resolved_at = @t WHERE plan = @plan AND id = @id", ct, ("r", resolution), ("t", Now()), ("id", id)), ct);
 
     public Task ResolveFailureAsync(long id, CancellationToken ct) => Locked(() =>
         ExecAsync($"UPDATE {Schema}.failures SET resolved_at = @t WHERE plan = @plan AND id = @id", ct, ("t", Now()), ("id", id)), ct);

@@ -79,6 +79,8 @@ public sealed class SqliteStateStore : IStateStore
               tables TEXT, new_tables TEXT, skipped TEXT);
             CREATE TABLE IF NOT EXISTS control (key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS conflicts (id INTEGER PRIMARY KEY, entity TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL,
+              failed_side TEXT, error TEXT, fields TEXT NOT NULL, at TEXT NOT NULL, resolution TEXT, resolved_at TEXT);
             """);
         if (!HasRangeEnd())
         {
@@ -239,6 +241,39 @@ public sealed class SqliteStateStore : IStateStore
                 r.IsDBNull(7) ? null : DateTimeOffset.Parse(r.GetString(7), null, System.Globalization.DateTimeStyles.RoundtripKind)));
         }
         return (IReadOnlyList<FailureRecord>)list;
+    }, ct);
+
+    public Task<long> RecordConflictAsync(ConflictRecord c, CancellationToken ct) => Locked(() =>
+    {
+        using var cmd = Cmd(
+            "INSERT INTO conflicts (entity, key, kind, failed_side, error, fields, at) VALUES (@e, @k, @kind, @s, @err, @f, @a) RETURNING id",
+            ("@e", c.Entity), ("@k", c.Key), ("@kind", c.Kind), ("@s", c.FailedSide), ("@err", c.Error),
+            ("@f", System.Text.Json.JsonSerializer.Serialize(c.Fields)), ("@a", c.At.ToString("O")));
+        return (long)cmd.ExecuteScalar()!;
+    }, ct);
+
+    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(bool unresolvedOnly, CancellationToken ct) => Locked(() =>
+    {
+        using var cmd = Cmd($"SELECT id, entity, key, kind, failed_side, error, fields, at, resolution, resolved_at FROM conflicts {(unresolvedOnly ? "WHERE resolved_at IS NULL" : "")} ORDER BY id");
+        using var r = cmd.ExecuteReader();
+        var list = new List<ConflictRecord>();
+        while (r.Read())
+        {
+            list.Add(new ConflictRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+                r.IsDBNull(5) ? null : r.GetString(5), System.Text.Json.JsonSerializer.Deserialize<List<string>>(r.GetString(6)) ?? [],
+                DateTimeOffset.Parse(r.GetString(7), null, System.Globalization.DateTimeStyles.RoundtripKind))
+            {
+                Resolution = r.IsDBNull(8) ? null : r.GetString(8),
+                ResolvedAt = r.IsDBNull(9) ? null : DateTimeOffset.Parse(r.GetString(9), null, System.Globalization.DateTimeStyles.RoundtripKind),
+            });
+        }
+        return (IReadOnlyList<ConflictRecord>)list;
+    }, ct);
+
+    public Task ResolveConflictAsync(long id, string resolution, CancellationToken ct) => Locked(() =>
+    {
+        using var cmd = Cmd("UPDATE conflicts SET resolution = @r, resolved_at = @t WHERE id = @id", ("@r", resolution), ("@t", Now()), ("@id", id));
+        cmd.ExecuteNonQuery();
     }, ct);
 
     public Task ResolveFailureAsync(long id, CancellationToken ct) => Locked(() =>

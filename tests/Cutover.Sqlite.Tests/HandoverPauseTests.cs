@@ -108,6 +108,12 @@ public sealed class HandoverPauseTests : IDisposable
         public Task MarkBackupVerifiedAsync(string id, DateTimeOffset at, CancellationToken ct) => inner.MarkBackupVerifiedAsync(id, at, ct);
         public Task AuditAsync(string action, string detail, CancellationToken ct) => inner.AuditAsync(action, detail, ct);
         public Task<IReadOnlyList<AuditEntry>> AuditLogAsync(int limit, CancellationToken ct) => inner.AuditLogAsync(limit, ct);
+
+        public Task<long> RecordConflictAsync(ConflictRecord conflict, CancellationToken ct) => inner.RecordConflictAsync(conflict, ct);
+
+        public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(bool unresolvedOnly, CancellationToken ct) => inner.ConflictsAsync(unresolvedOnly, ct);
+
+        public Task ResolveConflictAsync(long id, string resolution, CancellationToken ct) => inner.ResolveConflictAsync(id, resolution, ct);
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

@@ -84,5 +84,14 @@ public interface IStateStore : IAsyncDisposable
 
     Task AuditAsync(string action, string detail, CancellationToken ct);
 
+    /// <summary>Records a dual-write conflict (<see cref="ConflictRecord.Id"/> is ignored) and returns its id.</summary>
+    Task<long> RecordConflictAsync(ConflictRecord conflict, CancellationToken ct);
+
+    /// <summary>The plan's conflicts, oldest first; only those not resolved yet when <paramref name="unresolvedOnly"/>.</summary>
+    Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(bool unresolvedOnly, CancellationToken ct);
+
+    /// <summary>Marks a conflict resolved with <paramref name="resolution"/> (old_wins, new_wins, manual) now.</summary>
+    Task ResolveConflictAsync(long id, string resolution, CancellationToken ct);
+
     Task<IReadOnlyList<AuditEntry>> AuditLogAsync(int limit, CancellationToken ct);
 }

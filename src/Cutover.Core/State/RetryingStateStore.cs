@@ -45,6 +45,12 @@ internal sealed class RetryingStateStore(IStateStore inner, ResiliencePipeline r
 
     public IAsyncEnumerable<KeyValuePair<object, string>> ListIdsAsync(string entity, object? oldKey, CancellationToken ct) => inner.ListIdsAsync(entity, oldKey, ct);
 
+    public Task<long> RecordConflictAsync(ConflictRecord conflict, CancellationToken ct) => Retry(t => inner.RecordConflictAsync(conflict, t), ct);
+
+    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(bool unresolvedOnly, CancellationToken ct) => Retry(t => inner.ConflictsAsync(unresolvedOnly, t), ct);
+
+    public Task ResolveConflictAsync(long id, string resolution, CancellationToken ct) => Retry(t => inner.ResolveConflictAsync(id, resolution, t), ct);
+
     public Task<(long Count, IReadOnlyList<string> Samples)> DuplicateNewIdsAsync(string entity, int samples, CancellationToken ct) =>
         Retry(t => inner.DuplicateNewIdsAsync(entity, samples, t), ct);
 

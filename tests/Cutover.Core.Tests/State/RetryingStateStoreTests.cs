@@ -105,6 +105,12 @@ public sealed class RetryingStateStoreTests
         public Task MarkBackupVerifiedAsync(string id, DateTimeOffset at, CancellationToken ct) => throw new NotSupportedException();
         public Task AuditAsync(string action, string detail, CancellationToken ct) => throw new NotSupportedException();
         public Task<IReadOnlyList<AuditEntry>> AuditLogAsync(int limit, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<long> RecordConflictAsync(ConflictRecord conflict, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(bool unresolvedOnly, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task ResolveConflictAsync(long id, string resolution, CancellationToken ct) => throw new NotSupportedException();
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
