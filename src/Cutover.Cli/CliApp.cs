@@ -35,6 +35,7 @@ internal static class CliApp
         PauseCommand.Build(pause: false),
         RoutingCommands.BuildStage(),
         RoutingCommands.BuildTraffic(),
+        ConflictsCommand.Build(),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -58,4 +58,29 @@ public sealed class RoutingCommandTests : IDisposable
         var status = JsonDocument.Parse(CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json").StdOut).RootElement;
         Assert.Equal(JsonValueKind.Null, status.GetProperty("routing").ValueKind);
     }
+
+    [Fact]
+    public void Conflicts_ListsTheUnresolvedOnes_AndWithAllTheResolvedToo()
+    {
+        Plan();
+        Assert.Equal(0, CutoverCli.Run(_dir.Path, "stage", "cutover.yaml", "dual-write").ExitCode);
+        var state = _dir.File(".cutover/r/state.db");
+        Db.Exec(state, """
+            INSERT INTO conflicts (entity, key, kind, failed_side, error, fields, at) VALUES ('sessions', 's-1', 'partial_write', 'new', 'timeout', '[]', '2026-11-22T12:00:00.0000000+00:00');
+            INSERT INTO conflicts (entity, key, kind, failed_side, error, fields, at, resolution, resolved_at) VALUES ('sessions', 's-2', 'shadow_mismatch', NULL, NULL, '["title"]', '2026-11-22T12:00:01.0000000+00:00', 'old_wins', '2026-11-22T12:01:00.0000000+00:00');
+            """);
+
+        var open = JsonDocument.Parse(CutoverCli.Run(_dir.Path, "conflicts", "cutover.yaml", "--json").StdOut).RootElement;
+        var all = JsonDocument.Parse(CutoverCli.Run(_dir.Path, "conflicts", "cutover.yaml", "--all", "--json").StdOut).RootElement;
+        var table = CutoverCli.Run(_dir.Path, "conflicts", "cutover.yaml", "--all");
+
+        Assert.Equal(1, open.GetProperty("unresolved").GetInt32());
+        var only = Assert.Single(open.GetProperty("conflicts").EnumerateArray().ToList());
+        Assert.Equal(("s-1", "partial_write", "new", "timeout"), (only.GetProperty("key").GetString(), only.GetProperty("kind").GetString(),
+            only.GetProperty("failed_side").GetString(), only.GetProperty("error").GetString()));
+        Assert.Equal(2, all.GetProperty("conflicts").GetArrayLength());
+        Assert.Equal("old_wins", all.GetProperty("conflicts")[1].GetProperty("resolution").GetString());
+        Assert.Contains("differs in title", table.StdOut, StringComparison.Ordinal);
+        Assert.Contains("1 unresolved of 2 listed", table.StdOut, StringComparison.Ordinal);
+    }
 }
