@@ -36,6 +36,7 @@ internal static class CliApp
         RoutingCommands.BuildStage(),
         RoutingCommands.BuildTraffic(),
         ConflictsCommand.Build(),
+        RolloutCommand.Build(),
     };
 
     public static async Task<int> RunAsync(string[] args)

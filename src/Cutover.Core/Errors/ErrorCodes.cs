@@ -31,6 +31,9 @@ public static class ErrorCodes
 
     /// <summary><c>cutover diff</c> found rows missing, extra or changed, or <c>cutover repair</c> left some that still differ.</summary>
     public const string RowsDiffer = "ROWS_DIFFER";
+
+    /// <summary><c>cutover rollout</c> stopped: the routing control changed under it (an application's router stepped back or froze on a breach, or an operator).</summary>
+    public const string RolloutStopped = "ROLLOUT_STOPPED";
     public const string CheckFailed = "CHECK_FAILED";
     public const string CheckError = "CHECK_ERROR";
 

@@ -38,7 +38,7 @@ public static class ExitCodes
         ErrorCodes.NoRun or ErrorCodes.IdNotMapped or ErrorCodes.CaptureNotInstalled => NotFound,
         ErrorCodes.CaptureUnsupported => PlanInvalid,
         ErrorCodes.CaptureConflict => PreflightFailed,
-        ErrorCodes.SyncNotReady or ErrorCodes.WritesFrozen or ErrorCodes.LagTooHigh or ErrorCodes.CutoverFailed or ErrorCodes.WrongAuthority => CutoverRefused,
+        ErrorCodes.SyncNotReady or ErrorCodes.WritesFrozen or ErrorCodes.LagTooHigh or ErrorCodes.CutoverFailed or ErrorCodes.WrongAuthority or ErrorCodes.RolloutStopped => CutoverRefused,
         ErrorCodes.Interrupted => Interrupted,
         _ => InternalError,
     };

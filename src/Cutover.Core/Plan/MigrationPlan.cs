@@ -35,6 +35,9 @@ public sealed record MigrationPlan
 
     /// <summary>The <c>throttle:</c> block: how copy and sync slow down for a busy target.</summary>
     public ThrottleOptions Throttle { get; init; } = ThrottleOptions.None;
+
+    /// <summary>The <c>rollout:</c> block (dual writes, issue 6), or null when the plan has none.</summary>
+    public RolloutPlan? Rollout { get; init; }
     public PlanLocation SourceAt { get; init; }
     public PlanLocation TargetAt { get; init; }
 

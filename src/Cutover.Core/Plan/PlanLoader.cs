@@ -14,7 +14,7 @@ namespace Cutover.Plan;
 /// </summary>
 public static partial class PlanLoader
 {
-    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "verify", "types", "entities", "checks", "capture", "cutover", "throttle", "normalize"];
+    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "verify", "types", "entities", "checks", "capture", "cutover", "throttle", "normalize", "rollout"];
     private static readonly string[] CutoverKeys = ["max_lag", "max_pending", "verify", "drain_timeout"];
     private static readonly string[] ThrottleKeys = ["max_target_latency", "max_lag", "rows_per_second"];
     private static readonly string[] EntityKeys = ["table", "to", "key", "rekey", "references", "columns", "normalize"];
@@ -119,6 +119,7 @@ public static partial class PlanLoader
                 r.OptionalInt(thrNode, "rows_per_second", 0, 0, 100_000_000));
         }
         var normalize = r.ParseNormalize(root, "");
+        var rollout = r.ParseRollout(root);
 
         var entities = new List<EntityPlan>();
         if (r.Child(root, "entities") is { } entNode)
@@ -187,6 +188,7 @@ public static partial class PlanLoader
             Cutover = cutover,
             Throttle = throttle,
             Normalize = normalize,
+            Rollout = rollout,
             SourceAt = r.At(root, "source"),
             TargetAt = r.At(root, "target"),
             StateAt = state is null ? default : r.At(root, "state"),

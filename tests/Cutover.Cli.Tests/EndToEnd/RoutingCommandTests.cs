@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Cutover.Cli.Tests.Support;
 
@@ -82,5 +83,80 @@ public sealed class RoutingCommandTests : IDisposable
         Assert.Equal("old_wins", all.GetProperty("conflicts")[1].GetProperty("resolution").GetString());
         Assert.Contains("differs in title", table.StdOut, StringComparison.Ordinal);
         Assert.Contains("1 unresolved of 2 listed", table.StdOut, StringComparison.Ordinal);
+    }
+
+    private void RolloutPlan(string steps)
+    {
+        Plan();
+        File.AppendAllText(_dir.File("cutover.yaml"), "rollout:\n  stage: dual-write\n  lead: old\n  steps:\n" + steps);
+    }
+
+    [Fact]
+    public void Rollout_WalksItsStepsInOrder_AndEndsAtTheLast()
+    {
+        RolloutPlan("    - { percent: 10, hold: 200ms }\n    - { percent: 50, reads: 20, hold: 200ms }\n    - { percent: 100 }\n");
+
+        var r = CutoverCli.Run(_dir.Path, "rollout", "cutover.yaml", "--json");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var doc = JsonDocument.Parse(r.StdOut).RootElement;
+        Assert.True(doc.GetProperty("completed").GetBoolean());
+        Assert.Equal([10, 50, 100], doc.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("write_percent").GetInt32()));
+        var routing = Routing();
+        Assert.Equal(("dual-write", 100, 100, 3L), (routing.GetProperty("stage").GetString(), routing.GetProperty("write_percent").GetInt32(),
+            routing.GetProperty("read_percent").GetInt32(), routing.GetProperty("version").GetInt64()));
+        var state = _dir.File(".cutover/r/state.db");
+        Assert.Equal(3L, Db.Scalar(state, "SELECT COUNT(*) FROM audit WHERE action = 'routing.rollout'"));
+        Assert.Equal(1L, Db.Scalar(state, "SELECT COUNT(*) FROM audit WHERE action = 'routing.rollout.complete'"));
+    }
+
+    [Fact]
+    public async Task Rollout_ARouterSteppingBackDuringAHold_StopsItWithExit12_AndLeavesTheStepBack()
+    {
+        RolloutPlan("    - { percent: 10, hold: 60s }\n    - { percent: 100 }\n");
+        var state = _dir.File(".cutover/r/state.db");
+        using var p = Process.Start(CutoverCli.StartInfo(_dir.Path, "rollout", "cutover.yaml"))!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        // Wait until the first step is in the control (the state it leaves, not a delay), then step back as a router would on a breach.
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30) && !StoredControl(state).Contains("\"write_percent\":10", StringComparison.Ordinal))
+        {
+            await Task.Delay(20);
+        }
+        Db.Exec(state, """
+            UPDATE control SET value = '{"stage":"legacy","lead":"old","read_percent":0,"write_percent":10,"version":2,"changed_at":"2026-11-22T12:00:00+00:00","reason":"step back: new side breached: error rate 40.0 % (max 5.0 %)"}' WHERE key = 'routing'
+            """);
+
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(20)), "rollout did not stop after the step back");
+        Assert.Equal(12, p.ExitCode);
+        Assert.Contains("error ROLLOUT_STOPPED: stopped at step 1/2: an application's router detected a breach", await stderr, StringComparison.Ordinal);
+        Assert.Contains("step 1/2", await stdout, StringComparison.Ordinal);
+        var routing = Routing();
+        Assert.Equal(("legacy", 2L), (routing.GetProperty("stage").GetString(), routing.GetProperty("version").GetInt64()));
+    }
+
+    /// <summary>The routing control as stored, or "" while the state database or its tables are still being created.</summary>
+    private static string StoredControl(string state)
+    {
+        try
+        {
+            return File.Exists(state) ? Db.Scalar(state, "SELECT value FROM control WHERE key = 'routing'") as string ?? "" : "";
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return "";
+        }
+    }
+
+    [Fact]
+    public void Rollout_WithoutARolloutBlock_IsAPlanError()
+    {
+        Plan();
+
+        var r = CutoverCli.Run(_dir.Path, "rollout", "cutover.yaml");
+
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("the plan has no rollout: block", r.StdErr, StringComparison.Ordinal);
     }
 }
