@@ -48,5 +48,9 @@ echo "== example: examples/session-buddy-ulid/run.sh"
 examples/session-buddy-ulid/run.sh > "${TMPDIR:-/tmp}/cutover-example.log" 2>&1 || { status=$?; tail -40 "${TMPDIR:-/tmp}/cutover-example.log"; }
 [ "$status" -eq 0 ] && tail -3 "${TMPDIR:-/tmp}/cutover-example.log"
 
+echo "== example: examples/gaia-dual-write/run.sh"
+examples/gaia-dual-write/run.sh > "${TMPDIR:-/tmp}/cutover-gaia.log" 2>&1 || { status=$?; tail -40 "${TMPDIR:-/tmp}/cutover-gaia.log"; }
+[ "$status" -eq 0 ] && tail -1 "${TMPDIR:-/tmp}/cutover-gaia.log"
+
 if [ "$status" -eq 0 ]; then echo "== all tests passed"; else echo "== FAILED (exit $status)"; fi
 exit "$status"
