@@ -72,6 +72,14 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
             : ResiliencePipeline.Empty;
     }
 
+    /// <summary>
+    /// The control this router follows: the one it stepped back to itself, until the control source shows that version (or a
+    /// later one), so calls stop going to a failing new store at once rather than at the next poll.
+    /// </summary>
+    private RoutingControl Current => _pending is { } p && p.Version > _control.Current.Version ? p : _control.Current;
+
+    private volatile RoutingControl? _pending;
+
     /// <summary>The new side's breach monitor, or null when <see cref="MigrationRouterOptions{TKey, TValue}.Breach"/> is null.</summary>
     public BreachMonitor? Monitor { get; }
 
@@ -83,7 +91,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
 
     public async ValueTask<TValue?> ReadAsync(TKey key, CancellationToken ct)
     {
-        var control = _control.Current;
+        var control = Current;
         var keyText = _options.KeyText(key);
         switch (control.Stage)
         {
@@ -112,7 +120,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
     private async ValueTask MutateAsync(
         TKey key, WriteOperation op, Func<IMigrationTarget<TKey, TValue>, CancellationToken, ValueTask> call, CancellationToken ct)
     {
-        var control = _control.Current;
+        var control = Current;
         var keyText = _options.KeyText(key);
         var opName = op == WriteOperation.Write ? "write" : "delete";
         var routedNew = StickyRouting.IsNew(keyText, control.WritePercent);
@@ -233,7 +241,13 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
 
     private async ValueTask OnBreachAsync(BreachReport breach)
     {
-        var current = _control.Current;
+        var current = Current;
+        if (_pending is { } pending && pending.Version > _control.Current.Version)
+        {
+            // This router already stepped back and has not seen its own change come back yet: one breach, one step back.
+            LastBreach = (breach, null);
+            return;
+        }
         var next = Monitor!.Options.OnBreach == OnBreach.StepBack
             ? RollbackPolicy.StepBack(current, breach) ?? RollbackPolicy.Freeze(current, breach)
             : RollbackPolicy.Freeze(current, breach);
@@ -245,6 +259,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
                 // Not the caller's token: a rollback must not be lost because one request was cancelled.
                 await _controlWriter.WriteAsync(next, next.Reason ?? breach.ToString(), CancellationToken.None).ConfigureAwait(false);
                 applied = next;
+                _pending = next;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -43,6 +43,35 @@ public sealed class RouterBreachTests
     }
 
     [Fact]
+    public async Task Breach_BeforeTheSourceShowsTheStepBack_TheRouterFollowsItsOwnStepBack_AndWritesItOnce()
+    {
+        // The writer records; the source has not polled yet, so it still says dual-write.
+        var writer = new InMemoryRoutingControl(Controls.At(RoutingControl.DualWrite));
+        var router = new MigrationRouter<string, string>(_old, _new, _control, new() { Breach = new BreachOptions { MaxErrorRate = 0.5, MinCalls = 2 }, NewSideBreaker = null },
+            observer: _log, controlWriter: writer, time: _clock);
+        _new.FailWith = new InvalidOperationException("new down");
+        await router.WriteAsync("a", "v", default);
+        await router.WriteAsync("b", "v", default);
+        var (stepBack, _) = Assert.Single(writer.Writes);
+        Assert.Equal(RoutingControl.Legacy, stepBack.Stage);
+
+        // At once, before any poll: the failing new store is no longer called, and no second step back is written.
+        for (var i = 0; i < 10; i++)
+        {
+            await router.WriteAsync($"k{i}", "v", default);
+        }
+        Assert.Equal(2, _new.Writes);
+        Assert.Single(writer.Writes);
+
+        // The source catches up with the step back, then an operator moves on: the router follows the source again.
+        _control.Current = stepBack;
+        _control.Current = stepBack with { Stage = RoutingControl.DualWrite, Version = stepBack.Version + 1 };
+        _new.FailWith = null;
+        await router.WriteAsync("again", "v", default);
+        Assert.Equal(3, _new.Writes);
+    }
+
+    [Fact]
     public async Task NewSideBreach_Live_StepsBackToDualWriteWithOldLeading()
     {
         _control.Current = Controls.At(RoutingControl.Live, RoutingControl.LeadNew);
