@@ -36,13 +36,14 @@ internal static class RolloutCommand
         var plan = CliRuntime.LoadPlan(o.Plan);
         var rollout = plan.Rollout ?? throw PlanLoader.Invalid([new PlanError(new PlanLocation(plan.FilePath, 1, 1),
             "the plan has no rollout: block", "write rollout: { stage: dual-write, lead: old, steps: [ { percent: 10, hold: 5m }, { percent: 100, hold: 1h } ] }")]);
-        await using var state = await CliRuntime.OpenStateAsync(plan, create: true, lockPlan: false, ct).ConfigureAwait(false);
+        await using var opened = await CliRuntime.OpenStateAsync(plan, create: true, lockPlan: false, ct).ConfigureAwait(false);
+        var state = opened!; // created when missing
         var time = TimeProvider.System;
         var done = new List<object>();
         for (var i = 0; i < rollout.Steps.Count; i++)
         {
             var step = rollout.Steps[i];
-            var was = await RoutingCommands.ReadAsync(state!, time.GetUtcNow(), ct).ConfigureAwait(false);
+            var was = await RoutingCommands.ReadAsync(state, time.GetUtcNow(), ct).ConfigureAwait(false);
             var set = was with
             {
                 Stage = rollout.Stage,
@@ -53,9 +54,8 @@ internal static class RolloutCommand
                 ChangedAt = time.GetUtcNow(),
                 Reason = $"cutover rollout step {i + 1}/{rollout.Steps.Count}",
             };
-            await state!.SetValueAsync(ControlKeys.Routing, set.ToJson(), ct).ConfigureAwait(false);
-            await state.AuditAsync("routing.rollout", $"step {i + 1}/{rollout.Steps.Count}: {RoutingCommands.Describe(set)} (version {set.Version}), hold {step.Hold}", ct)
-                .ConfigureAwait(false);
+            await RoutingCommands.SaveAsync(state, set, "routing.rollout",
+                $"step {i + 1}/{rollout.Steps.Count}: {RoutingCommands.Describe(set)} (version {set.Version}), hold {step.Hold}", ct).ConfigureAwait(false);
             if (!o.Json)
             {
                 Console.Out.WriteLine($"step {i + 1}/{rollout.Steps.Count}: {RoutingCommands.Describe(set)}; holding {step.Hold.TotalSeconds:0.#}s");
@@ -85,8 +85,8 @@ internal static class RolloutCommand
             }
             done.Add(new { step = i + 1, write_percent = step.WritePercent, read_percent = step.ReadPercent, hold_seconds = step.Hold.TotalSeconds });
         }
-        var final = await RoutingCommands.ReadAsync(state!, time.GetUtcNow(), ct).ConfigureAwait(false);
-        await state!.AuditAsync("routing.rollout.complete", RoutingCommands.Describe(final), ct).ConfigureAwait(false);
+        var final = await RoutingCommands.ReadAsync(state, time.GetUtcNow(), ct).ConfigureAwait(false);
+        await state.AuditAsync("routing.rollout.complete", RoutingCommands.Describe(final), ct).ConfigureAwait(false);
         if (o.Json)
         {
             CliRuntime.WriteJson(new { plan = plan.Name, completed = true, steps = done, stopped_at_step = (int?)null, breach = false, routing = RoutingCommands.Json(final) });

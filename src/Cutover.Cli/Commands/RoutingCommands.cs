@@ -85,8 +85,7 @@ internal static class RoutingCommands
         var changed = (next.Stage, next.Lead, next.ReadPercent, next.WritePercent) != (was.Stage, was.Lead, was.ReadPercent, was.WritePercent);
         if (changed)
         {
-            await state!.SetValueAsync(ControlKeys.Routing, next.ToJson(), ct).ConfigureAwait(false);
-            await state.AuditAsync("routing." + action, $"{Describe(was)} -> {Describe(next)} (version {next.Version})", ct).ConfigureAwait(false);
+            await SaveAsync(state!, next, "routing." + action, $"{Describe(was)} -> {Describe(next)} (version {next.Version})", ct).ConfigureAwait(false);
         }
         var shown = changed ? next : was;
         if (json)
@@ -100,6 +99,13 @@ internal static class RoutingCommands
                 : $"plan {plan.Name}: already {Describe(was)}; nothing changed.");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Stores <paramref name="control"/> for every application and writes <paramref name="action"/> to the audit log.</summary>
+    public static async Task SaveAsync(IStateStore state, RoutingControl control, string action, string detail, CancellationToken ct)
+    {
+        await state.SetValueAsync(ControlKeys.Routing, control.ToJson(), ct).ConfigureAwait(false);
+        await state.AuditAsync(action, detail, ct).ConfigureAwait(false);
     }
 
     public static async Task<RoutingControl> ReadAsync(IStateStore state, DateTimeOffset now, CancellationToken ct) =>

@@ -92,9 +92,6 @@ public static class ChunkedComparer
         return results;
     }
 
-    public static async Task<EntityDiff> CompareEntityAsync(MigrationContext ctx, BoundEntity e, DiffOptions options, CancellationToken ct) =>
-        (await CompareAsync(ctx, [e], options, ct).ConfigureAwait(false))[0];
-
     /// <summary>One entity's comparison: what it leaves out, its chunks, their sums as they come in, the row pass's findings.</summary>
     private sealed class EntityRun
     {

@@ -26,10 +26,7 @@ public sealed class PostgreSqlAuditTests : IDisposable
         var source = _dir.File("app.db");
         Db.CreateSample(source, parents: 20, childrenPerParent: 3, logs: 0);
         Db.Exec(source, "DROP TABLE logs");
-        _dir.Write("cutover.yaml", Db.SamplePlan
-            .Replace("BATCH", "100", StringComparison.Ordinal)
-            .Replace("target: sqlite:./app_v2.db", $"target: '{_pg.Uri}'", StringComparison.Ordinal)
-            .Replace("  - table: logs\n", "", StringComparison.Ordinal));
+        _dir.Write("cutover.yaml", Db.SamplePlanInto(_pg.Uri, ""));
         var migrate = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
 

@@ -30,10 +30,7 @@ public sealed class PostgreSqlDiffRepairTests : IDisposable
         Db.Exec(source, "CREATE TABLE tags (name TEXT PRIMARY KEY, n INTEGER NOT NULL); " +
             "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 599) " +
             "INSERT INTO tags SELECT (CASE WHEN i % 2 = 0 THEN 'a' ELSE 'B' END) || printf('%04d', i), i FROM c");
-        _dir.Write("cutover.yaml", Db.SamplePlan
-            .Replace("BATCH", "100", StringComparison.Ordinal)
-            .Replace("target: sqlite:./app_v2.db", $"target: '{_pg.Uri}'", StringComparison.Ordinal)
-            .Replace("  - table: logs\n", "  - table: tags\n", StringComparison.Ordinal));
+        _dir.Write("cutover.yaml", Db.SamplePlanInto(_pg.Uri, "  - table: tags\n"));
         var migrate = CutoverCli.Run(_dir.Path, "migrate", "cutover.yaml");
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
         _pg.Exec("ALTER TABLE tags ALTER COLUMN name TYPE text COLLATE \"und-x-icu\"");

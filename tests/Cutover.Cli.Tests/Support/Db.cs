@@ -142,6 +142,15 @@ public static class Db
         tx.Commit();
     }
 
+    /// <summary>
+    /// <see cref="SamplePlan"/> in batches of 100 into <paramref name="target"/> (a store URI), with <paramref name="insteadOfLogs"/>
+    /// (entity lines, or "") where the plan has its <c>logs</c> entity.
+    /// </summary>
+    public static string SamplePlanInto(string target, string insteadOfLogs) => SamplePlan
+        .Replace("BATCH", "100", StringComparison.Ordinal)
+        .Replace("target: sqlite:./app_v2.db", $"target: '{target}'", StringComparison.Ordinal)
+        .Replace("  - table: logs\n", insteadOfLogs, StringComparison.Ordinal);
+
     public const string SamplePlan = """
         name: sample
         source: sqlite:./app.db
