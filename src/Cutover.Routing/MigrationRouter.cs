@@ -66,7 +66,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
         _controlWriter = controlWriter;
         _time = time ?? TimeProvider.System;
         _ids = new UlidGenerator(_time);
-        Monitor = _options.Breach is { } breach ? new BreachMonitor(breach, _time) : null;
+        _ownMonitor = _options.Breach is { } breach ? new BreachMonitor(breach, _time) : null;
         _newGuard = _options.NewSideBreaker is { } breaker
             ? new ResiliencePipelineBuilder { TimeProvider = _time }.AddCircuitBreaker(breaker).Build()
             : ResiliencePipeline.Empty;
@@ -80,8 +80,38 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
 
     private volatile RoutingControl? _pending;
 
-    /// <summary>The new side's breach monitor, or null when <see cref="MigrationRouterOptions{TKey, TValue}.Breach"/> is null.</summary>
-    public BreachMonitor? Monitor { get; }
+    private readonly BreachMonitor? _ownMonitor;
+    private volatile PlanMonitor? _planMonitor;
+
+    /// <summary>
+    /// The new side's breach monitor: one on the plan's thresholds while the control carries them (<see cref="RoutingControl.Thresholds"/>,
+    /// a fresh window whenever they change), otherwise one on <see cref="MigrationRouterOptions{TKey, TValue}.Breach"/>, or null when that is null.
+    /// </summary>
+    public BreachMonitor? Monitor => MonitorFor(Current);
+
+    private BreachMonitor? MonitorFor(RoutingControl control)
+    {
+        if (control.Thresholds is not { } thresholds)
+        {
+            return _ownMonitor;
+        }
+        var slot = _planMonitor;
+        if (slot is not null && slot.Thresholds == thresholds)
+        {
+            return slot.Monitor;
+        }
+        Interlocked.CompareExchange(ref _planMonitor, new PlanMonitor(thresholds, new BreachMonitor(BreachOptions.From(thresholds), _time)), slot);
+        return _planMonitor!.Monitor;
+    }
+
+    private sealed record PlanMonitor(RoutingThresholds Thresholds, BreachMonitor Monitor);
+
+    /// <summary>
+    /// Raised (on the caller's thread that recorded it) with every breach of the new side and the control it led to (null: no
+    /// writer, nothing written, or this router had already stepped back). Unlike <see cref="BreachMonitor.Breached"/> it
+    /// survives the monitor being replaced when the plan's thresholds change.
+    /// </summary>
+    public event Action<BreachReport, RoutingControl?>? Breached;
 
     /// <summary>The last breach and the control it led to (null control: no writer, or nothing written).</summary>
     public (BreachReport Report, RoutingControl? Applied)? LastBreach { get; private set; }
@@ -232,23 +262,24 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
         var elapsed = _time.GetElapsedTime(start);
         _metrics.Latency(side == RoutingSide.Old ? "old" : "new", op, elapsed.TotalMilliseconds);
         var cancelledByCaller = error is OperationCanceledException && ct.IsCancellationRequested;
-        if (side == RoutingSide.New && !cancelledByCaller && Monitor?.Record(error is null, elapsed) is { } breach)
+        if (side == RoutingSide.New && !cancelledByCaller && Monitor is { } monitor && monitor.Record(error is null, elapsed) is { } breach)
         {
-            await OnBreachAsync(breach).ConfigureAwait(false);
+            await OnBreachAsync(monitor, breach).ConfigureAwait(false);
         }
         return new SideResult<T>(value, error);
     }
 
-    private async ValueTask OnBreachAsync(BreachReport breach)
+    private async ValueTask OnBreachAsync(BreachMonitor monitor, BreachReport breach)
     {
         var current = Current;
         if (_pending is { } pending && pending.Version > _control.Current.Version)
         {
             // This router already stepped back and has not seen its own change come back yet: one breach, one step back.
             LastBreach = (breach, null);
+            Breached?.Invoke(breach, null);
             return;
         }
-        var next = Monitor!.Options.OnBreach == OnBreach.StepBack
+        var next = monitor.Options.OnBreach == OnBreach.StepBack
             ? RollbackPolicy.StepBack(current, breach) ?? RollbackPolicy.Freeze(current, breach)
             : RollbackPolicy.Freeze(current, breach);
         RoutingControl? applied = null;
@@ -267,6 +298,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
             }
         }
         LastBreach = (breach, applied);
+        Breached?.Invoke(breach, applied);
     }
 
     private async ValueTask JournalAsync(RoutingConflict conflict)

@@ -8,10 +8,13 @@ namespace Cutover.Routing;
 public sealed class MigrationRouterOptions<TKey, TValue>
     where TKey : notnull
 {
-    /// <summary>The key's stable text: what <see cref="StickyRouting"/> hashes and conflicts record. Default: invariant ToString.</summary>
-    /// <summary>The name of the store the router wraps, as conflicts record it (<c>cutover conflicts</c>): the value type's name by default.</summary>
+    /// <summary>
+    /// The name of the store the router wraps, as conflicts record it (<c>cutover conflicts</c>): the value type's name by
+    /// default. Give the plan's entity name so <c>cutover reconcile</c> finds the table.
+    /// </summary>
     public string Entity { get; set; } = typeof(TValue).Name;
 
+    /// <summary>The key's stable text: what <see cref="StickyRouting"/> hashes and conflicts record. Default: invariant ToString.</summary>
     public Func<TKey, string> KeyText { get; set; } = static k => Convert.ToString(k, CultureInfo.InvariantCulture) ?? string.Empty;
 
     /// <summary>Decides whether a shadow read's two answers agree. Default: <see cref="EqualityComparer{T}.Default"/>.</summary>
@@ -23,7 +26,10 @@ public sealed class MigrationRouterOptions<TKey, TValue>
     /// </summary>
     public Func<TValue?, TValue?, IReadOnlyList<string>>? Diff { get; set; }
 
-    /// <summary>The sliding-window thresholds for automatic rollback; null turns the monitor off.</summary>
+    /// <summary>
+    /// The sliding-window thresholds for automatic rollback; null turns the monitor off. While the routing control carries
+    /// the plan's thresholds (<c>rollout: { thresholds, on_breach }</c>), those apply instead, even when this is null.
+    /// </summary>
     public BreachOptions? Breach { get; set; } = new();
 
     /// <summary>

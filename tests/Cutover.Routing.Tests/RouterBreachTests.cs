@@ -137,4 +137,55 @@ public sealed class RouterBreachTests
         Assert.Equal(4, _new.Writes);
         Assert.Equal(WriteOutcomeKind.BothSucceeded, _log.Outcomes[^1].Kind);
     }
+
+    [Fact]
+    public async Task PlanThresholdsInTheControl_ApplyInsteadOfTheRoutersOwn_EvenWithItsMonitorOff()
+    {
+        var router = Router(null, breaker: null);
+        _new.FailWith = new InvalidOperationException("new down");
+        for (var i = 0; i < 5; i++)
+        {
+            await router.WriteAsync($"own{i}", "v", default);
+        }
+        Assert.Null(router.Monitor);
+        Assert.Empty(_control.Writes);
+
+        // The plan's thresholds arrive with the control (cutover rollout / stage / traffic publish them): freeze after 3 calls.
+        _control.Current = _control.Current with { Version = 2, Thresholds = new RoutingThresholds(0.5, 500, 30, 3, RoutingThresholds.Freeze) };
+        await router.WriteAsync("p1", "v", default);
+        await router.WriteAsync("p2", "v", default);
+        Assert.Empty(_control.Writes);
+        await router.WriteAsync("p3", "v", default);
+
+        var (frozen, _) = Assert.Single(_control.Writes);
+        Assert.Equal(RoutingControl.DualWrite, frozen.Stage);
+        Assert.StartsWith(RollbackPolicy.FrozenPrefix, frozen.Reason);
+        Assert.Equal((3, 0.5, OnBreach.Freeze), (router.Monitor!.Options.MinCalls, router.Monitor.Options.MaxErrorRate, router.Monitor.Options.OnBreach));
+    }
+
+    [Fact]
+    public async Task PlanThresholds_KeepTheirWindowAcrossVersions_AndStartAFreshOneWhenTheyChange()
+    {
+        var thresholds = new RoutingThresholds(0.5, 500, 30, 4, RoutingThresholds.StepBack);
+        _control.Current = _control.Current with { Thresholds = thresholds };
+        var router = Router(new BreachOptions { MinCalls = 1000 }, breaker: null);
+        _new.FailWith = new InvalidOperationException("new down");
+        await router.WriteAsync("a", "v", default);
+        await router.WriteAsync("b", "v", default);
+
+        // A rollout step: new version, same thresholds; the window goes on (2 + 2 calls = a breach at 4).
+        _control.Current = _control.Current with { Version = 2, WritePercent = 100 };
+        var monitor = router.Monitor;
+        Assert.Equal((2, 2), (monitor!.Snapshot().Calls, monitor.Snapshot().Failures));
+        await router.WriteAsync("c", "v", default);
+        await router.WriteAsync("d", "v", default);
+        var (stepBack, _) = Assert.Single(_control.Writes);
+        Assert.Equal(RoutingControl.Legacy, stepBack.Stage);
+        Assert.Equal(thresholds, stepBack.Thresholds);
+
+        // New thresholds: a fresh window judged by them.
+        _control.Current = Controls.At(RoutingControl.DualWrite, version: 10) with { Thresholds = thresholds with { MinCalls = 2 } };
+        Assert.NotSame(monitor, router.Monitor);
+        Assert.Equal(0, router.Monitor!.Snapshot().Calls);
+    }
 }

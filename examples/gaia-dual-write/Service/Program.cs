@@ -48,7 +48,7 @@ var app = builder.Build();
 var router = app.Services.GetRequiredService<MigrationRouter<string, Session>>();
 var control = app.Services.GetRequiredService<IRoutingControlSource>();
 long breaches = 0;
-router.Monitor!.Breached += _ => Interlocked.Increment(ref breaches);
+router.Breached += (_, _) => Interlocked.Increment(ref breaches);
 
 app.MapPut("/sessions/{id}", async (string id, Session session, CancellationToken ct) =>
 {
@@ -100,7 +100,7 @@ app.MapPost("/breaker/new/close", async () =>
 app.MapGet("/stats", () =>
 {
     var c = control.Current;
-    var (calls, failures, rate, p99) = router.Monitor.Snapshot();
+    var (calls, failures, rate, p99) = router.Monitor?.Snapshot() ?? default;
     var last = router.LastBreach;
     return Results.Json(new Dictionary<string, object?>
     {

@@ -14,7 +14,7 @@ namespace Cutover.Cli.Commands;
 /// </summary>
 internal static class RolloutCommand
 {
-    public sealed record Options(string Plan, bool Json);
+    public sealed record Options(string Plan, bool Json, int FromStep = 1);
 
     /// <summary>How often a hold looks at the control (applications poll it every 500 ms).</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
@@ -23,11 +23,18 @@ internal static class RolloutCommand
     {
         var plan = CommonOptions.Plan();
         var json = CommonOptions.Json();
+        var fromStep = new Option<int>("--from-step")
+        {
+            HelpName = "N",
+            DefaultValueFactory = _ => 1,
+            Description = "Start at step N (1 is the first), e.g. to go on from the step a breach stopped once its cause is fixed",
+            Validators = { r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--from-step takes a step number from 1"); } } },
+        };
         var cmd = new Command("rollout", "Walk the plan's rollout: steps (percent, hold), watching for a breach that steps the traffic back.")
         {
-            plan, json,
+            plan, json, fromStep,
         };
-        cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(json)), ct));
+        cmd.SetAction((r, ct) => RunAsync(new Options(r.GetValue(plan)!, r.GetValue(json), r.GetValue(fromStep)), ct));
         return cmd;
     }
 
@@ -36,15 +43,25 @@ internal static class RolloutCommand
         var plan = CliRuntime.LoadPlan(o.Plan);
         var rollout = plan.Rollout ?? throw PlanLoader.Invalid([new PlanError(new PlanLocation(plan.FilePath, 1, 1),
             "the plan has no rollout: block", "write rollout: { stage: dual-write, lead: old, steps: [ { percent: 10, hold: 5m }, { percent: 100, hold: 1h } ] }")]);
+        if (o.FromStep > rollout.Steps.Count)
+        {
+            throw new CutoverException(ErrorCodes.UsageInvalid, $"--from-step {o.FromStep}: the plan's rollout has {rollout.Steps.Count} steps");
+        }
         await using var opened = await CliRuntime.OpenStateAsync(plan, create: true, lockPlan: false, ct).ConfigureAwait(false);
         var state = opened!; // created when missing
         var time = TimeProvider.System;
+        if (!o.Json)
+        {
+            Console.Out.WriteLine(rollout.Thresholds is { } t
+                ? $"breach thresholds for every router: {t.Describe()}"
+                : "breach thresholds: each application's own (the plan's rollout: sets no thresholds: or on_breach:)");
+        }
         var done = new List<object>();
-        for (var i = 0; i < rollout.Steps.Count; i++)
+        for (var i = o.FromStep - 1; i < rollout.Steps.Count; i++)
         {
             var step = rollout.Steps[i];
             var was = await RoutingCommands.ReadAsync(state, time.GetUtcNow(), ct).ConfigureAwait(false);
-            var set = was with
+            var set = RoutingCommands.WithPlanThresholds(plan, was) with
             {
                 Stage = rollout.Stage,
                 Lead = rollout.Lead,

@@ -81,8 +81,8 @@ internal static class RoutingCommands
         await using var state = await CliRuntime.OpenStateAsync(plan, create: true, lockPlan: false, ct).ConfigureAwait(false);
         var now = TimeProvider.System.GetUtcNow();
         var was = await ReadAsync(state!, now, ct).ConfigureAwait(false);
-        var next = change(was) with { Version = was.Version + 1, ChangedAt = now, Reason = $"cutover {action}" };
-        var changed = (next.Stage, next.Lead, next.ReadPercent, next.WritePercent) != (was.Stage, was.Lead, was.ReadPercent, was.WritePercent);
+        var next = WithPlanThresholds(plan, change(was)) with { Version = was.Version + 1, ChangedAt = now, Reason = $"cutover {action}" };
+        var changed = (next.Stage, next.Lead, next.ReadPercent, next.WritePercent, next.Thresholds) != (was.Stage, was.Lead, was.ReadPercent, was.WritePercent, was.Thresholds);
         if (changed)
         {
             await SaveAsync(state!, next, "routing." + action, $"{Describe(was)} -> {Describe(next)} (version {next.Version})", ct).ConfigureAwait(false);
@@ -101,6 +101,13 @@ internal static class RoutingCommands
         return ExitCodes.Ok;
     }
 
+    /// <summary>
+    /// <paramref name="control"/> carrying the plan's breach thresholds (<c>rollout: { thresholds, on_breach }</c>) when the
+    /// plan sets them, so every change from the CLI also tells the routers the plan's current thresholds; unchanged otherwise.
+    /// </summary>
+    public static RoutingControl WithPlanThresholds(Plan.MigrationPlan plan, RoutingControl control) =>
+        plan.Rollout?.Thresholds is { } t ? control with { Thresholds = t } : control;
+
     /// <summary>Stores <paramref name="control"/> for every application and writes <paramref name="action"/> to the audit log.</summary>
     public static async Task SaveAsync(IStateStore state, RoutingControl control, string action, string detail, CancellationToken ct)
     {
@@ -114,6 +121,19 @@ internal static class RoutingCommands
     public static string Describe(RoutingControl c) =>
         $"stage {c.Stage}{(c.Stage is RoutingControl.DualWrite or RoutingControl.Shadow or RoutingControl.Live ? $" ({c.Lead} leads)" : "")}, reads {c.ReadPercent}% new, writes {c.WritePercent}% new";
 
+    /// <summary>What <c>cutover status</c> prints about the routing control: the routing, why it was last set, and the thresholds routers apply.</summary>
+    public static IEnumerable<string> StatusLines(RoutingControl c)
+    {
+        yield return $"dual-write routing: {Describe(c)} (version {c.Version}, set {Reports.Timestamp(c.ChangedAt)})";
+        if (c.Reason is { } reason)
+        {
+            yield return $"  last change: {reason}";
+        }
+        yield return c.Thresholds is { } t
+            ? $"  breach thresholds (from the plan): {t.Describe()}"
+            : "  breach thresholds: each application's own (the plan's rollout: sets none)";
+    }
+
     public static object Json(RoutingControl c) => new
     {
         stage = c.Stage,
@@ -123,5 +143,13 @@ internal static class RoutingCommands
         version = c.Version,
         changed_at = c.ChangedAt,
         reason = c.Reason,
+        thresholds = c.Thresholds is not { } t ? null : new
+        {
+            max_error_rate = t.MaxErrorRate,
+            max_p99_ms = t.MaxP99Ms,
+            window_seconds = t.WindowSeconds,
+            min_calls = t.MinCalls,
+            on_breach = t.OnBreach,
+        },
     };
 }

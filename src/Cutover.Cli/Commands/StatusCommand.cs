@@ -42,9 +42,9 @@ internal static class StatusCommand
             else
             {
                 Console.Out.WriteLine($"plan {plan.Name}: no run yet (start one with: cutover migrate {o.Plan}).");
-                if (control is not null)
+                foreach (var line in control is null ? [] : RoutingCommands.StatusLines(control))
                 {
-                    Console.Out.WriteLine($"dual-write routing: {RoutingCommands.Describe(control)} (version {control.Version}, set {Reports.Timestamp(control.ChangedAt)})");
+                    Console.Out.WriteLine(line);
                 }
             }
             return Errors.ExitCodes.Ok;
@@ -119,9 +119,9 @@ internal static class StatusCommand
         {
             AnsiConsole.MarkupLineInterpolated($"{line}");
         }
-        if (routing is not null)
+        foreach (var line in routing is null ? [] : RoutingCommands.StatusLines(routing))
         {
-            AnsiConsole.MarkupLineInterpolated($"dual-write routing: {RoutingCommands.Describe(routing)} (version {routing.Version}, set {Reports.Timestamp(routing.ChangedAt)})");
+            AnsiConsole.MarkupLineInterpolated($"{line}");
         }
         if (run.ErrorCode is not null)
         {

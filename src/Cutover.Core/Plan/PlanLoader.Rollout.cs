@@ -5,7 +5,8 @@ namespace Cutover.Plan;
 
 public static partial class PlanLoader
 {
-    private static readonly string[] RolloutKeys = ["stage", "lead", "steps"];
+    private static readonly string[] RolloutKeys = ["stage", "lead", "steps", "thresholds", "on_breach"];
+    private static readonly string[] ThresholdKeys = ["max_error_rate", "max_p99", "window", "min_calls"];
     private static readonly string[] RolloutStepKeys = ["percent", "reads", "hold"];
 
     private sealed partial class Reader
@@ -63,7 +64,55 @@ public static partial class PlanLoader
             {
                 Error(Loc(node), "rollout has no steps", RolloutExample);
             }
-            return new RolloutPlan(stage, lead, steps, Loc(node));
+            return new RolloutPlan(stage, lead, steps, Loc(node), ParseThresholds(node));
+        }
+
+        /// <summary><c>thresholds:</c> and <c>on_breach:</c> of a rollout block; null when it has neither.</summary>
+        private RoutingThresholds? ParseThresholds(YamlMappingNode rollout)
+        {
+            const string Example = "write thresholds: { max_error_rate: 0.05, max_p99: 500ms, window: 30s, min_calls: 20 }";
+            var node = Mapping(rollout, "thresholds", Example);
+            var onBreach = OptionalString(rollout, "on_breach");
+            if (node is null && onBreach is null)
+            {
+                return null;
+            }
+            var d = RoutingThresholds.Defaults;
+            if (onBreach is not (null or RoutingThresholds.StepBack or RoutingThresholds.Freeze))
+            {
+                Error(At(rollout, "on_breach"), $"on_breach '{onBreach}' is not a choice", "write on_breach: step-back or on_breach: freeze");
+            }
+            if (node is null)
+            {
+                return d with { OnBreach = onBreach ?? d.OnBreach };
+            }
+            CheckKeys(node, ThresholdKeys, "rollout thresholds");
+            var rate = d.MaxErrorRate;
+            if (OptionalString(node, "max_error_rate") is { } text)
+            {
+                var pct = text.EndsWith('%');
+                if (double.TryParse(pct ? text[..^1] : text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                    && (pct ? v / 100 : v) is >= 0 and <= 1)
+                {
+                    rate = pct ? v / 100 : v;
+                }
+                else
+                {
+                    Error(At(node, "max_error_rate"), $"max_error_rate '{text}' is not a share from 0 to 1", "write max_error_rate: 0.05 (or 5%)");
+                }
+            }
+            var p99 = OptionalDuration(node, "max_p99", TimeSpan.FromMilliseconds(d.MaxP99Ms))!.Value;
+            var window = OptionalDuration(node, "window", TimeSpan.FromSeconds(d.WindowSeconds))!.Value;
+            if (p99 <= TimeSpan.Zero)
+            {
+                Error(At(node, "max_p99"), "max_p99 must be more than zero", "write max_p99: 500ms");
+            }
+            if (window <= TimeSpan.Zero)
+            {
+                Error(At(node, "window"), "window must be more than zero", "write window: 30s");
+            }
+            var minCalls = OptionalInt(node, "min_calls", d.MinCalls, 1, 1_000_000);
+            return new RoutingThresholds(rate, p99.TotalMilliseconds, window.TotalSeconds, minCalls, onBreach ?? d.OnBreach);
         }
     }
 }

@@ -9,6 +9,8 @@ namespace Cutover.State;
 /// <see cref="Stages"/>; <see cref="Lead"/> (<c>old</c> or <c>new</c>) says whose result callers see while both are written;
 /// <see cref="ReadPercent"/> and <see cref="WritePercent"/> (0–100) say which share of keys, sticky per key, take the new path.
 /// <see cref="Version"/> goes up by one with every change, so a reader can tell a change it has not applied yet.
+/// <see cref="Thresholds"/>, when set (from the plan's <c>rollout:</c> block), are the breach thresholds every router applies
+/// to the new side instead of its own.
 /// </summary>
 public sealed record RoutingControl(
     string Stage,
@@ -17,7 +19,8 @@ public sealed record RoutingControl(
     int WritePercent,
     long Version,
     DateTimeOffset ChangedAt,
-    string? Reason)
+    string? Reason,
+    RoutingThresholds? Thresholds = null)
 {
     public const string Legacy = "legacy";
     public const string DualWrite = "dual-write";
@@ -53,8 +56,13 @@ public sealed record RoutingControl(
         try
         {
             var c = JsonSerializer.Deserialize<RoutingControl>(json, Json);
-            return c is not null && Stages.Contains(c.Stage) && c.Lead is LeadOld or LeadNew
-                && c.ReadPercent is >= 0 and <= 100 && c.WritePercent is >= 0 and <= 100 ? c : null;
+            if (c is null || !Stages.Contains(c.Stage) || c.Lead is not (LeadOld or LeadNew)
+                || c.ReadPercent is < 0 or > 100 || c.WritePercent is < 0 or > 100)
+            {
+                return null;
+            }
+            // Thresholds nobody could apply are dropped rather than stopping the routing: routers keep their own.
+            return c.Thresholds is { } t && (t.OnBreach is null || t.Validate().Count > 0) ? c with { Thresholds = null } : c;
         }
         catch (JsonException)
         {

@@ -21,6 +21,20 @@ public sealed class BreachOptions
     /// <summary>Step back (default) or freeze.</summary>
     public OnBreach OnBreach { get; set; } = OnBreach.StepBack;
 
+    /// <summary>The options a plan's thresholds (carried in the routing control) stand for.</summary>
+    public static BreachOptions From(Cutover.State.RoutingThresholds thresholds)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        return new BreachOptions
+        {
+            MaxErrorRate = thresholds.MaxErrorRate,
+            MaxP99 = TimeSpan.FromMilliseconds(thresholds.MaxP99Ms),
+            Window = TimeSpan.FromSeconds(thresholds.WindowSeconds),
+            MinCalls = thresholds.MinCalls,
+            OnBreach = thresholds.OnBreach == Cutover.State.RoutingThresholds.Freeze ? OnBreach.Freeze : OnBreach.StepBack,
+        };
+    }
+
     /// <summary>Every problem with these options, each saying how to fix it; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {

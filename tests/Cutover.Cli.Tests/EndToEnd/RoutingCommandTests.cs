@@ -150,6 +150,42 @@ public sealed class RoutingCommandTests : IDisposable
     }
 
     [Fact]
+    public void PlanThresholds_ArePublishedInTheControl_ByStageAndRollout_AndStatusShowsThem()
+    {
+        Plan();
+        File.AppendAllText(_dir.File("cutover.yaml"),
+            "rollout:\n  on_breach: freeze\n  thresholds: { max_error_rate: 1%, max_p99: 200ms, window: 10s, min_calls: 5 }\n  steps:\n"
+            + "    - { percent: 10 }\n    - { percent: 50 }\n    - { percent: 100 }\n");
+
+        var stage = CutoverCli.Run(_dir.Path, "stage", "cutover.yaml", "dual-write", "--json");
+        var rollout = CutoverCli.Run(_dir.Path, "rollout", "cutover.yaml", "--from-step", "2");
+        var text = CutoverCli.Run(_dir.Path, "status", "cutover.yaml");
+
+        Assert.True(stage.ExitCode == 0, stage.ToString());
+        var published = JsonDocument.Parse(stage.StdOut).RootElement.GetProperty("routing").GetProperty("thresholds");
+        Assert.Equal((0.01, 200.0, 10.0, 5, "freeze"), (published.GetProperty("max_error_rate").GetDouble(), published.GetProperty("max_p99_ms").GetDouble(),
+            published.GetProperty("window_seconds").GetDouble(), published.GetProperty("min_calls").GetInt32(), published.GetProperty("on_breach").GetString()));
+        Assert.True(rollout.ExitCode == 0, rollout.ToString());
+        Assert.Contains("breach thresholds for every router: error rate > 1.0 % or p99 > 200 ms over 10 s (at least 5 calls), then freeze", rollout.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("step 1/3", rollout.StdOut, StringComparison.Ordinal);
+        Assert.Contains("step 2/3", rollout.StdOut, StringComparison.Ordinal);
+        var routing = Routing();
+        Assert.Equal((100, "freeze"), (routing.GetProperty("write_percent").GetInt32(), routing.GetProperty("thresholds").GetProperty("on_breach").GetString()));
+        Assert.Contains("breach thresholds (from the plan): error rate > 1.0 % or p99 > 200 ms", text.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rollout_FromAStepPastTheLast_IsAUsageError()
+    {
+        RolloutPlan("    - { percent: 10 }\n");
+
+        var r = CutoverCli.Run(_dir.Path, "rollout", "cutover.yaml", "--from-step", "2");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--from-step 2: the plan's rollout has 1 steps", r.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Rollout_WithoutARolloutBlock_IsAPlanError()
     {
         Plan();

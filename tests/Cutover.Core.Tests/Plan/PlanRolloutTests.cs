@@ -1,5 +1,6 @@
 using Cutover.Core.Tests.Support;
 using Cutover.Plan;
+using Cutover.State;
 
 namespace Cutover.Core.Tests.Plan;
 
@@ -55,5 +56,40 @@ public sealed class PlanRolloutTests
         Assert.Contains("rollout has no steps", Error("rollout:", "  stage: live").Message, StringComparison.Ordinal);
         Assert.Contains("needs percent", Error("rollout:", "  steps:", "    - { hold: 5m }").Message, StringComparison.Ordinal);
         Assert.Contains("101", Error("rollout:", "  steps:", "    - { percent: 101 }").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Thresholds_AndOnBreach_AreRead_WithDefaultsForWhatIsLeftOut()
+    {
+        var (plan, errors) = Plans.Parse([.. Plans.Header, "  - table: orders", "rollout:", "  on_breach: freeze",
+            "  thresholds: { max_error_rate: 2%, max_p99: 250ms }", "  steps:", "    - { percent: 10 }"]);
+
+        Assert.Empty(errors);
+        Assert.Equal(new RoutingThresholds(0.02, 250, 30, 20, RoutingThresholds.Freeze), plan!.Rollout!.Thresholds);
+    }
+
+    [Fact]
+    public void OnBreachAlone_TakesTheDefaultThresholds_AndNeither_LeavesThemToTheApplications()
+    {
+        var onBreach = Plans.Parse([.. Plans.Header, "  - table: orders", "rollout:", "  on_breach: step-back", "  steps:", "    - { percent: 10 }"]).Plan!;
+        var neither = Plans.Parse([.. Plans.Header, "  - table: orders", "rollout:", "  steps:", "    - { percent: 10 }"]).Plan!;
+
+        Assert.Equal(RoutingThresholds.Defaults, onBreach.Rollout!.Thresholds);
+        Assert.Null(neither.Rollout!.Thresholds);
+    }
+
+    [Theory]
+    [InlineData("  on_breach: panic", "on_breach 'panic' is not a choice")]
+    [InlineData("  thresholds: { max_error_rate: 1.5 }", "max_error_rate '1.5' is not a share from 0 to 1")]
+    [InlineData("  thresholds: { max_p99: fast }", "'max_p99' must be a duration")]
+    [InlineData("  thresholds: { window: 0s }", "window must be more than zero")]
+    [InlineData("  thresholds: { min_calls: 0 }", "'min_calls' must be a whole number from 1")]
+    [InlineData("  thresholds: { max_eror_rate: 0.1 }", "did you mean 'max_error_rate'?")]
+    public void BadThresholds_AreErrorsOnTheirLine(string line, string expected)
+    {
+        var e = Error("rollout:", line, "  steps:", "    - { percent: 10 }");
+
+        Assert.Contains(expected, e.Message + " " + e.Fix, StringComparison.Ordinal);
+        Assert.Equal(Plans.Header.Length + 3, e.At.Line);
     }
 }
