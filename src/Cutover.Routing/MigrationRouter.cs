@@ -5,6 +5,8 @@ using Cutover.Routing.Conflicts;
 using Cutover.Routing.Control;
 using Cutover.Routing.Outcomes;
 using Cutover.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 
 namespace Cutover.Routing;
@@ -31,6 +33,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _newGuard;
     private readonly UlidGenerator _ids;
+    private readonly ILogger _log;
     private long _journalFailures;
 
     /// <param name="oldTarget">The store being migrated from.</param>
@@ -42,6 +45,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
     /// <param name="metrics">The instruments; a private meter when null.</param>
     /// <param name="controlWriter">Used to step back or freeze on a breach; without one a breach is only reported.</param>
     /// <param name="time">The clock for latencies, windows and the breaker; the system clock when null.</param>
+    /// <param name="logger">Told partial writes, both-failed writes, shadow mismatches, breaches and journal failures (keys, never values).</param>
     public MigrationRouter(
         IMigrationTarget<TKey, TValue> oldTarget,
         IMigrationTarget<TKey, TValue> newTarget,
@@ -51,7 +55,8 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
         IWriteObserver? observer = null,
         RoutingMetrics? metrics = null,
         IRoutingControlWriter? controlWriter = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(oldTarget);
         ArgumentNullException.ThrowIfNull(newTarget);
@@ -66,6 +71,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
         _controlWriter = controlWriter;
         _time = time ?? TimeProvider.System;
         _ids = new UlidGenerator(_time);
+        _log = logger ?? NullLogger.Instance;
         _ownMonitor = _options.Breach is { } breach ? new BreachMonitor(breach, _time) : null;
         _newGuard = _options.NewSideBreaker is { } breaker
             ? new ResiliencePipelineBuilder { TimeProvider = _time }.AddCircuitBreaker(breaker).Build()
@@ -194,8 +200,13 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
         _metrics.Latency("dual", opName, dualMs);
         _metrics.Write(kind);
         _observer?.OnWrite(new WriteOutcome(keyText, op, kind, leader.Value, failed, error, dualMs, at));
+        if (kind == WriteOutcomeKind.BothFailed)
+        {
+            RoutingLog.BothFailed(_log, opName, _options.Entity, keyText, error!);
+        }
         if (failed is not null)
         {
+            RoutingLog.PartialWrite(_log, opName, _options.Entity, keyText, failed == RoutingSide.Old ? "old" : "new", error!);
             await JournalAsync(new RoutingConflict(_ids.Next(at).ToString(), keyText, ConflictKinds.PartialWrite, failed, error, [], at))
                 .ConfigureAwait(false);
         }
@@ -237,6 +248,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
         {
             var at = _time.GetUtcNow();
             var failed = error is null ? (RoutingSide?)null : RoutingSide.New;
+            RoutingLog.ShadowMismatch(_log, _options.Entity, keyText, string.Join(", ", differing), error is null ? "" : $" (the new side failed: {error})");
             await JournalAsync(new RoutingConflict(_ids.Next(at).ToString(), keyText, ConflictKinds.ShadowMismatch, failed, error, differing, at))
                 .ConfigureAwait(false);
         }
@@ -295,7 +307,16 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // The breach stays visible in LastBreach with no applied control; the caller's call is not failed for it.
+                RoutingLog.BreachNotApplied(_log, _options.Entity, breach.ToString(), Describe(e));
             }
+        }
+        if (applied is not null)
+        {
+            RoutingLog.Breach(_log, _options.Entity, breach.ToString(), $"{RoutingLog.Describe(applied)} (version {applied.Version})");
+        }
+        else if (_controlWriter is null)
+        {
+            RoutingLog.BreachNotApplied(_log, _options.Entity, breach.ToString(), "no control writer is registered");
         }
         LastBreach = (breach, applied);
         Breached?.Invoke(breach, applied);
@@ -311,6 +332,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Interlocked.Increment(ref _journalFailures);
+            RoutingLog.JournalFailed(_log, _options.Entity, conflict.KeyText, conflict.Kind, Describe(e));
         }
     }
 

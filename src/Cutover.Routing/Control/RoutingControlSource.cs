@@ -1,4 +1,6 @@
 using Cutover.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cutover.Routing.Control;
 
@@ -15,12 +17,14 @@ public sealed class RoutingControlSource : IRoutingControlSource, IAsyncDisposab
 
     private readonly IStateStore _store;
     private readonly TimeProvider _time;
+    private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _timer;
     private volatile RoutingControl _current;
     private int _polling;
 
-    public RoutingControlSource(IStateStore store, TimeProvider time, TimeSpan? interval = null)
+    /// <param name="logger">Told every change applied (information) and every new problem reading the control (warning, once until it clears).</param>
+    public RoutingControlSource(IStateStore store, TimeProvider time, TimeSpan? interval = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
@@ -28,6 +32,7 @@ public sealed class RoutingControlSource : IRoutingControlSource, IAsyncDisposab
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Interval, TimeSpan.Zero, nameof(interval));
         _store = store;
         _time = time;
+        _log = logger ?? NullLogger.Instance;
         _current = RoutingControl.Initial(time.GetUtcNow());
     }
 
@@ -36,9 +41,22 @@ public sealed class RoutingControlSource : IRoutingControlSource, IAsyncDisposab
     public RoutingControl Current => _current;
 
     /// <summary>Why the last poll kept the previous control, or null when it read a good one.</summary>
-    public string? LastError { get; private set; }
+    public string? LastError
+    {
+        get => _lastError;
+        private set
+        {
+            if (value is not null && value != _lastError)
+            {
+                RoutingLog.ControlProblem(_log, value);
+            }
+            _lastError = value;
+        }
+    }
 
-    /// <summary>Raised after a poll that found a control with another version or stage than the current one.</summary>
+    private volatile string? _lastError;
+
+    /// <summary>Raised after a poll that found a control with another version, stage, lead, percentage or thresholds than the current one.</summary>
     public event Action<RoutingControl>? Changed;
 
     /// <summary>Starts polling: the first poll at once, then every <see cref="Interval"/>.</summary>
@@ -70,10 +88,11 @@ public sealed class RoutingControlSource : IRoutingControlSource, IAsyncDisposab
             return;
         }
         var changed = next.Version != _current.Version || next.Stage != _current.Stage || next.Lead != _current.Lead
-            || next.ReadPercent != _current.ReadPercent || next.WritePercent != _current.WritePercent;
+            || next.ReadPercent != _current.ReadPercent || next.WritePercent != _current.WritePercent || next.Thresholds != _current.Thresholds;
         _current = next;
         if (changed)
         {
+            RoutingLog.ControlChanged(_log, next.Version, RoutingLog.Describe(next), next.Reason ?? "no reason given");
             Changed?.Invoke(next);
         }
     }

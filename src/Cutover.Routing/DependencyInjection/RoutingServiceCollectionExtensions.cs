@@ -5,6 +5,7 @@ using Cutover.Routing.Outcomes;
 using Cutover.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Cutover.Routing.DependencyInjection;
 
@@ -17,7 +18,8 @@ public static class RoutingServiceCollectionExtensions
     /// <see cref="TimeProvider"/>, <see cref="RoutingMetrics"/> (through <see cref="IMeterFactory"/> when there is one), an
     /// <see cref="IConflictJournal"/> (the registered <see cref="IStateStore"/>'s conflicts, else in memory), a <see cref="RoutingControlSource"/>
     /// polling the registered <see cref="IStateStore"/> and a <see cref="StateStoreRoutingControlWriter"/> on it. An
-    /// <see cref="IWriteObserver"/>, when registered, is told every dual write.
+    /// <see cref="IWriteObserver"/>, when registered, is told every dual write; an <see cref="ILoggerFactory"/>, when registered, gets the
+    /// router's and the control source's log.
     /// </summary>
     public static IServiceCollection AddCutoverRouting<TKey, TValue>(
         this IServiceCollection services,
@@ -44,7 +46,8 @@ public static class RoutingServiceCollectionExtensions
             : new InMemoryConflictJournal());
         services.TryAddSingleton<IRoutingControlSource>(sp =>
         {
-            var source = new RoutingControlSource(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>());
+            var source = new RoutingControlSource(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>(),
+                logger: sp.GetService<ILoggerFactory>()?.CreateLogger<RoutingControlSource>());
             source.Start();
             return source;
         });
@@ -58,7 +61,8 @@ public static class RoutingServiceCollectionExtensions
             sp.GetService<IWriteObserver>(),
             sp.GetRequiredService<RoutingMetrics>(),
             sp.GetService<IRoutingControlWriter>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<MigrationRouter<TKey, TValue>>()));
         services.TryAddSingleton<IMigrationTarget<TKey, TValue>>(sp => sp.GetRequiredService<MigrationRouter<TKey, TValue>>());
         return services;
     }
