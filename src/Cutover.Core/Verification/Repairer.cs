@@ -20,7 +20,11 @@ public sealed record RepairedEntity(
     IReadOnlyList<object?[]> Deleted,
     IReadOnlyList<UntransformableRow> NotRepaired,
     int KeysVerified,
-    IReadOnlyList<string> StillDiffering);
+    IReadOnlyList<string> StillDiffering)
+{
+    /// <summary>The request this answers (one result per request with keys, parents' entities first).</summary>
+    public RepairRequest? Request { get; init; }
+}
 
 public sealed record RepairResult(IReadOnlyList<RepairedEntity> Entities, bool DryRun)
 {
@@ -34,8 +38,31 @@ public sealed record RepairResult(IReadOnlyList<RepairedEntity> Entities, bool D
 /// </summary>
 public static class Repairer
 {
-    public static async Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, bool dryRun, CancellationToken ct)
+    private enum Mode
     {
+        Apply,
+        DryRun,
+        Check,
+    }
+
+    public static Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, bool dryRun, CancellationToken ct) =>
+        RunAsync(ctx, requests, dryRun, audit: true, ct);
+
+    /// <summary>As <see cref="RunAsync(MigrationContext, IReadOnlyList{RepairRequest}, bool, CancellationToken)"/>; without <paramref name="audit"/> the caller writes its own audit entry.</summary>
+    public static Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, bool dryRun, bool audit, CancellationToken ct) =>
+        RunAsync(ctx, requests, dryRun ? Mode.DryRun : Mode.Apply, audit, ct);
+
+    /// <summary>
+    /// Writes nothing: compares exactly the requested keys on both sides as repair would leave them. A source row whose copy
+    /// differs or is missing, a target row whose source row is gone, and a row the transforms refuse each show in the result
+    /// (<see cref="RepairedEntity.StillDiffering"/>, <see cref="RepairedEntity.NotRepaired"/>); keys neither side has match.
+    /// </summary>
+    public static Task<RepairResult> CheckAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, CancellationToken ct) =>
+        RunAsync(ctx, requests, Mode.Check, audit: false, ct);
+
+    private static async Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, Mode mode, bool audit, CancellationToken ct)
+    {
+        var dryRun = mode == Mode.DryRun;
         // Parents first, as the plan orders entities.
         var ordered = requests.Where(r => r.Copy.Count + r.Delete.Count > 0)
             .OrderBy(r => ctx.Entities.ToList().FindIndex(e => e.Name == r.Entity.Name)).ToList();
@@ -53,7 +80,7 @@ public static class Repairer
             var (rows, gone) = request.Typed
                 ? await ReadTypedAsync(ctx, e, copy, ct).ConfigureAwait(false)
                 : await ReadTypedByHandAsync(ctx, e, copy, ct).ConfigureAwait(false);
-            if (e.IsRekeyed && !dryRun && runId is not null)
+            if (e.IsRekeyed && mode == Mode.Apply && runId is not null)
             {
                 // A row the id map has never seen (added to the source after the copy) gets its new id now, as sync would give it.
                 await Ids.IdMapBuilder.MapRowsAsync(ctx, e, new Ids.UlidGenerator(ctx.Time), rows, runId, ct).ConfigureAwait(false);
@@ -94,7 +121,17 @@ public static class Repairer
         }
         if (dryRun)
         {
-            return new RepairResult(planned.Select(p => new RepairedEntity(p.Request.Entity.Name, p.Copied, p.Deleted, p.NotRepaired, 0, [])).ToList(), DryRun: true);
+            return new RepairResult(planned.Select(p => new RepairedEntity(p.Request.Entity.Name, p.Copied, p.Deleted, p.NotRepaired, 0, []) { Request = p.Request }).ToList(), DryRun: true);
+        }
+        if (mode == Mode.Check)
+        {
+            var checkedEntities = new List<RepairedEntity>();
+            foreach (var (request, present, stray, refused) in planned)
+            {
+                var differ = await ReverifyAsync(ctx, request.Entity, present, stray, ct).ConfigureAwait(false);
+                checkedEntities.Add(new RepairedEntity(request.Entity.Name, present, stray, refused, present.Count + stray.Count, differ) { Request = request });
+            }
+            return new RepairResult(checkedEntities, DryRun: false);
         }
         foreach (var (request, _, _, _) in planned)
         {
@@ -110,9 +147,9 @@ public static class Repairer
         foreach (var (request, copied, deleted, notRepaired) in planned)
         {
             var still = await ReverifyAsync(ctx, request.Entity, copied, deleted, ct).ConfigureAwait(false);
-            results.Add(new RepairedEntity(request.Entity.Name, copied, deleted, notRepaired, copied.Count + deleted.Count, still));
+            results.Add(new RepairedEntity(request.Entity.Name, copied, deleted, notRepaired, copied.Count + deleted.Count, still) { Request = request });
         }
-        if (ctx.State is not null)
+        if (audit && ctx.State is not null)
         {
             await ctx.State.AuditAsync("repair", string.Join("; ", results.Select(r =>
                 $"{r.Entity}: {r.Copied.Count} re-copied, {r.Deleted.Count} deleted, {r.NotRepaired.Count} not repairable, {r.StillDiffering.Count} still differ")), ct).ConfigureAwait(false);
