@@ -115,20 +115,29 @@ internal static class ReconcileCommand
 
     private static string Summary(MigrationPlan plan, ReconcileResult r)
     {
-        var how = $"{r.Strategy.Words()} ({r.StrategyFrom})";
         if (r.Conflicts.Count == 0)
         {
-            return $"no unresolved conflicts; {how} would apply";
+            return "no unresolved conflicts";
         }
-        var entities = r.Conflicts.Select(c => c.Strategy).Distinct().Count() > 1 ? $"{how}, some entities by their own reconcile:" : how;
+        var how = r.Conflicts.Select(c => c.Strategy).Distinct().Count() > 1 ? $"{r.Strategy.Words()}, some entities by their own reconcile:" : r.Conflicts[0].Strategy.Words();
+        var n = $"{r.Conflicts.Count} conflict{(r.Conflicts.Count == 1 ? "" : "s")}";
         if (r.DryRun)
         {
             var writes = r.Conflicts.Count(c => c.Action != ReconciledConflict.None);
-            return $"dry run: {r.Conflicts.Count} conflict{(r.Conflicts.Count == 1 ? "" : "s")} ({entities}): would write {writes} key{(writes == 1 ? "" : "s")}; nothing was written";
+            return $"dry run: {n} ({how}): would write {writes} key{(writes == 1 ? "" : "s")}; nothing was written";
         }
-        var open = r.Unresolved == 0 ? ""
-            : $": {r.Unresolved} {(r.Conflicts.Any(c => !c.Resolved && c.ErrorCode == ErrorCodes.RowsDiffer) ? "still open" : "left open")}; see cutover conflicts {Path.GetFileName(plan.FilePath)}";
-        return $"reconciled {r.Resolved} of {r.Conflicts.Count} conflict{(r.Conflicts.Count == 1 ? "" : "s")} ({entities}){open}";
+        if (r.Unresolved == 0)
+        {
+            return $"reconciled {r.Resolved} of {n} ({how})";
+        }
+        var differ = r.Conflicts.Count(c => !c.Resolved && c.ErrorCode == ErrorCodes.RowsDiffer);
+        var other = r.Unresolved - differ;
+        var open = string.Join(", ", new[]
+        {
+            differ > 0 ? $"{differ} still differ{(differ == 1 ? "s" : "")}" : null,
+            other > 0 ? $"{other} left open ({string.Join(", ", r.Conflicts.Where(c => !c.Resolved && c.ErrorCode != ErrorCodes.RowsDiffer).Select(c => c.ErrorCode).Distinct())})" : null,
+        }.Where(p => p is not null));
+        return $"reconciled {r.Resolved} of {n} ({how}): {open}; see cutover conflicts {Path.GetFileName(plan.FilePath)}";
     }
 
     private static void Print(ReconcileResult r, string? report)
