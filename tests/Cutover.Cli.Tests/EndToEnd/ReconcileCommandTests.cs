@@ -59,6 +59,9 @@ public sealed class ReconcileCommandTests : IDisposable
 
     private int Unresolved() => JsonDocument.Parse(CutoverCli.Run(_dir.Path, "conflicts", "cutover.yaml", "--json").StdOut).RootElement.GetProperty("unresolved").GetInt32();
 
+    private int StatusConflicts() =>
+        JsonDocument.Parse(CutoverCli.Run(_dir.Path, "status", "cutover.yaml", "--json").StdOut).RootElement.GetProperty("conflicts_unresolved").GetInt32();
+
     private static JsonElement Json(CliResult r) => JsonDocument.Parse(r.StdOut).RootElement;
 
     private static JsonElement Conflict(JsonElement doc, long id) =>
@@ -90,6 +93,7 @@ public sealed class ReconcileCommandTests : IDisposable
     public async Task OldWins_MakesNewEqualOldForExactlyTheConflictKeys_AndResolvesThem()
     {
         await DivergedAsync();
+        Assert.Equal(4, StatusConflicts());
 
         var r = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--strategy", "old-wins");
 
@@ -103,6 +107,7 @@ public sealed class ReconcileCommandTests : IDisposable
         Assert.Equal(0, Unresolved());
         var all = Json(CutoverCli.Run(_dir.Path, "conflicts", "cutover.yaml", "--all", "--json"));
         Assert.All(all.GetProperty("conflicts").EnumerateArray(), c => Assert.Equal("old_wins", c.GetProperty("resolution").GetString()));
+        Assert.Equal(0, StatusConflicts());
         Assert.Equal(1L, Db.Scalar(State, "SELECT COUNT(*) FROM audit WHERE action = 'reconcile'"));
         Assert.Single(Directory.GetFiles(_dir.File(".cutover/r/reports"), "*-reconcile.json"));
     }
