@@ -108,10 +108,12 @@ public static class Repairer
                 }
             }
             var deletes = request.Delete.Where(k => !HasNull(k)).ToList();
+            var targetLoose = gone.Count == 0 || request.Typed ? null
+                : Loose((await ctx.Target.InspectAsync(ct).ConfigureAwait(false)).FindTable(e.Target.Name), e.Target.Key);
             foreach (var key in gone)
             {
                 // Gone from the source: the target's copy of it goes too (found in whatever kind the target holds it).
-                deletes.AddRange(await TargetRowsOfAsync(ctx, e, key, request.Typed, ct).ConfigureAwait(false));
+                deletes.AddRange(await TargetRowsOfAsync(ctx, e, key, request.Typed, targetLoose, ct).ConfigureAwait(false));
             }
             // Never delete what this repair writes (ApplyAsync deletes after it upserts).
             var written = upserts.Select(u => KeyCodec.Encode(ChunkedComparer.Pick(ctx.Target.AsStored(e.Target, u), keyIdx))).ToHashSet(StringComparer.Ordinal);
@@ -183,10 +185,11 @@ public static class Repairer
         var rows = new List<object?[]>();
         var gone = new List<object?[]>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var loose = Loose(e.Source, e.SourceKey);
         foreach (var key in keys)
         {
             object?[]? row = null;
-            foreach (var candidate in Kinds(key))
+            foreach (var candidate in Kinds(key, loose))
             {
                 await foreach (var r in ctx.Source.ReadAsync(e.SourceRead(keys: [candidate]), ct).ConfigureAwait(false))
                 {
@@ -209,11 +212,15 @@ public static class Repairer
         return (rows, gone);
     }
 
-    /// <summary>A typed key as typed, then with each text part that reads as an integer as that integer and each integer as text.</summary>
-    internal static IEnumerable<object?[]> Kinds(object?[] key)
+    /// <summary>
+    /// A typed key as typed, then with each text part that reads as an integer as that integer and each integer as text; only
+    /// the parts <paramref name="loose"/> allows (null: all), so a typed column (PostgreSQL) is never asked for the other kind,
+    /// which it would refuse rather than not find.
+    /// </summary>
+    internal static IEnumerable<object?[]> Kinds(object?[] key, bool[]? loose = null)
     {
         yield return key;
-        var other = key.Select(v => v switch
+        var other = key.Select((v, i) => loose is not null && i < loose.Length && !loose[i] ? v : v switch
         {
             string s when long.TryParse(s, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) => (object?)n,
             long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -230,9 +237,9 @@ public static class Repairer
     /// key's plausible kinds when typed by hand), or, for a re-keyed entity, its new id from the id map; a key the id map does
     /// not know names a target row itself. Keys the target does not hold are left out, so repair reports only real deletes.
     /// </summary>
-    private static async Task<List<object?[]>> TargetRowsOfAsync(MigrationContext ctx, BoundEntity e, object?[] key, bool typed, CancellationToken ct)
+    private static async Task<List<object?[]>> TargetRowsOfAsync(MigrationContext ctx, BoundEntity e, object?[] key, bool typed, bool[]? loose, CancellationToken ct)
     {
-        var candidates = typed ? [key] : Kinds(key).ToList();
+        var candidates = typed ? [key] : Kinds(key, loose).ToList();
         if (e.IsRekeyed && ctx.State is not null && key is [{ } old and (long or string)])
         {
             var found = await ctx.State.LookupIdsAsync(e.Name, [old], ct).ConfigureAwait(false);
@@ -256,6 +263,11 @@ public static class Repairer
         }
         return rows;
     }
+
+    /// <summary>Per key column: true where the store keeps values of any kind in it (SQLite), or the column is not known.</summary>
+    private static bool[] Loose(Schema.TableSchema? table, IReadOnlyList<string> key) => key.Select(k =>
+        table?.Columns.FirstOrDefault(c => string.Equals(c.Name, k, StringComparison.OrdinalIgnoreCase)) is not { } column
+        || column.Kind == Schema.ColumnKind.Dynamic).ToArray();
 
     /// <summary>Failure records of the rows repair copied are closed (the row is on the target now), as retry closes them.</summary>
     private static async Task ResolveFailuresAsync(MigrationContext ctx, List<(BoundEntity Entity, List<object?[]> Copied)> copied, CancellationToken ct)
