@@ -145,6 +145,10 @@ internal static class ReconcileCommand
         if (r.Conflicts.Count > 0)
         {
             Console.Out.WriteLine($"strategy: {r.Strategy.Words()} ({r.StrategyFrom})");
+            foreach (var own in r.Conflicts.Where(c => c.Strategy != r.Strategy).Select(c => (c.Conflict.Entity, c.Strategy)).Distinct())
+            {
+                Console.Out.WriteLine($"  {own.Entity}: {own.Strategy.Words()} (the entity's reconcile:)");
+            }
             var t = new Table().AddColumns("id", "entity", "key", "kind", r.DryRun ? "would" : "did", "result");
             foreach (var c in r.Conflicts)
             {

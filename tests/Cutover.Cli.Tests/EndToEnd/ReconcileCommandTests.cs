@@ -190,6 +190,20 @@ public sealed class ReconcileCommandTests : IDisposable
         Assert.Null(Title(New, "s-3"));
     }
 
+    [Fact]
+    public async Task Strategy_AnEntitysOwn_IsNamedInTheHumanOutput()
+    {
+        await DivergedAsync(planExtra: "reconcile: new-wins\n", entityExtra: "    reconcile: manual\n");
+        Db.Exec(New, "UPDATE sessions SET title = 'two' WHERE id = 's-2'");
+
+        var r = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml");
+
+        Assert.Equal(5, r.ExitCode);
+        Assert.Contains("strategy: new wins (the plan's reconcile:)", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("  sessions: manual (the entity's reconcile:)", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("reconciled 2 of 4 conflicts (manual): 2 still differ", r.StdErr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "live" }, "new-wins", "new leads: stage live")]
     [InlineData(new[] { "dual-write", "--lead", "new" }, "new-wins", "new leads: stage dual-write, lead new")]
