@@ -36,6 +36,7 @@ internal static class CliApp
         RoutingCommands.BuildStage(),
         RoutingCommands.BuildTraffic(),
         ConflictsCommand.Build(),
+        ReconcileCommand.Build(),
         RolloutCommand.Build(),
     };
 

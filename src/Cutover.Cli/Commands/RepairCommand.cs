@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cutover.Cli.Infrastructure;
 using Cutover.Errors;
@@ -153,64 +151,6 @@ internal static class RepairCommand
     private static string Keys(IReadOnlyList<object?[]> keys) =>
         keys.Count == 0 ? "-" : string.Join(", ", keys.Take(10).Select(k => Value.DisplayKey(k))) + (keys.Count > 10 ? $", … {keys.Count - 10} more" : "");
 
-    /// <summary>
-    /// <c>--keys</c> as key tuples of <paramref name="e"/>'s source key: <c>1,2,3</c> or <c>a,b</c> for a one-column key (a
-    /// number is an integer where the key column holds integers, text otherwise), JSON arrays for a composite key.
-    /// </summary>
-    public static List<object?[]> ParseKeys(string text, BoundEntity e)
-    {
-        var width = e.SourceKey.Count;
-        var integer = e.SourceKey.Select(k => e.KeyIsRowid || IsIntegerColumn(e, k)).ToArray();
-        var parsed = new List<object?[]>();
-        JsonArray? json = null;
-        try
-        {
-            json = JsonNode.Parse("[" + text + "]") as JsonArray;
-        }
-        catch (JsonException)
-        {
-            // Not JSON: plain comma-separated keys (text keys need no quotes).
-        }
-        if (json is not null && json.All(n => n is not null))
-        {
-            foreach (var node in json)
-            {
-                var parts = node is JsonArray a ? a.Select(x => x?.ToString()).ToArray() : [node!.ToString()];
-                parsed.Add(Coerce(parts, width, integer, text));
-            }
-        }
-        else
-        {
-            foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                parsed.Add(Coerce([part], width, integer, text));
-            }
-        }
-        if (parsed.Count == 0)
-        {
-            throw new CutoverException(ErrorCodes.UsageInvalid, "--keys names no key; give them as --keys 1,2,3");
-        }
-        return parsed;
-    }
-
-    private static object?[] Coerce(string?[] parts, int width, bool[] integer, string text)
-    {
-        if (parts.Length != width)
-        {
-            throw new CutoverException(ErrorCodes.UsageInvalid, $"--keys '{text}': a key of this entity has {width} columns; give each as a JSON array, e.g. [1,\"a\"]");
-        }
-        var key = new object?[width];
-        for (var i = 0; i < width; i++)
-        {
-            key[i] = integer[i] && long.TryParse(parts[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : parts[i];
-        }
-        return key;
-    }
-
-    private static bool IsIntegerColumn(BoundEntity e, string name)
-    {
-        var column = e.Source.Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
-        return column is not null && (column.Kind == Schema.ColumnKind.Integer
-            || (column.Kind == Schema.ColumnKind.Dynamic && Transform.AffinityRules.Of(column.DeclaredType) == Transform.Affinity.Integer));
-    }
+    /// <summary><c>--keys</c> as key tuples of <paramref name="e"/>'s source key (<see cref="RepairKeys.ParseList"/>).</summary>
+    public static List<object?[]> ParseKeys(string text, BoundEntity e) => RepairKeys.ParseList(text, e);
 }

@@ -34,10 +34,11 @@ internal static class StatusCommand
         {
             // A plan that only routes traffic (dual writes, no copy yet) still has its routing control.
             var control = state is null ? null : RoutingControl.Parse(await state.GetValueAsync(ControlKeys.Routing, ct).ConfigureAwait(false));
+            var openConflicts = state is null ? 0 : (await state.ConflictsAsync(unresolvedOnly: true, ct).ConfigureAwait(false)).Count;
             if (o.Json)
             {
                 CliRuntime.WriteJson(new { plan = plan.Name, status = "none", phase = (string?)null, entities = Array.Empty<object>(),
-                    routing = control is null ? null : RoutingCommands.Json(control) });
+                    routing = control is null ? null : RoutingCommands.Json(control), conflicts_unresolved = openConflicts });
             }
             else
             {
@@ -45,6 +46,10 @@ internal static class StatusCommand
                 foreach (var line in control is null ? [] : RoutingCommands.StatusLines(control))
                 {
                     Console.Out.WriteLine(line);
+                }
+                if (openConflicts > 0)
+                {
+                    Console.Out.WriteLine(ConflictsLine(openConflicts, o.Plan));
                 }
             }
             return Errors.ExitCodes.Ok;
@@ -62,6 +67,7 @@ internal static class StatusCommand
         var live = await LiveStatus.ReadAsync(plan, state, ct).ConfigureAwait(false);
         var reports = ReportFiles.List(plan, 10);
         var routing = RoutingControl.Parse(await state.GetValueAsync(ControlKeys.Routing, ct).ConfigureAwait(false));
+        var conflicts = (await state.ConflictsAsync(unresolvedOnly: true, ct).ConfigureAwait(false)).Count;
         var elapsed = run.ActiveSeconds;
         var statusWord = RunStatusText.ToText(run.Status);
         if (run.Status == RunStatus.Running && !await CliRuntime.IsPlanHeldAsync(plan, state, ct).ConfigureAwait(false))
@@ -109,6 +115,7 @@ internal static class StatusCommand
                 id_map = idMaps,
                 recent_actions = audit.Select(a => new { at = a.At, actor = a.Actor, action = a.Action, detail = a.Detail }),
                 routing = routing is null ? null : RoutingCommands.Json(routing),
+                conflicts_unresolved = conflicts,
                 reports = reports.Select(r => new { kind = r.Kind, at = r.At, ok = r.Ok, summary = r.Summary, json = r.JsonPath, markdown = r.MarkdownPath }),
             });
             return Errors.ExitCodes.Ok;
@@ -122,6 +129,10 @@ internal static class StatusCommand
         foreach (var line in routing is null ? [] : RoutingCommands.StatusLines(routing))
         {
             AnsiConsole.MarkupLineInterpolated($"{line}");
+        }
+        if (conflicts > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"{ConflictsLine(conflicts, o.Plan)}");
         }
         if (run.ErrorCode is not null)
         {
@@ -167,4 +178,7 @@ internal static class StatusCommand
         }
         return Errors.ExitCodes.Ok;
     });
+
+    private static string ConflictsLine(int open, string planPath) =>
+        $"dual-write conflicts: {open} unresolved (list: cutover conflicts {planPath}; settle: cutover reconcile {planPath})";
 }

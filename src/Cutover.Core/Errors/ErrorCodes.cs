@@ -32,6 +32,18 @@ public static class ErrorCodes
     /// <summary><c>cutover diff</c> found rows missing, extra or changed, or <c>cutover repair</c> left some that still differ.</summary>
     public const string RowsDiffer = "ROWS_DIFFER";
 
+    /// <summary><c>cutover reconcile</c> left dual-write conflicts open: their keys still differ after the strategy (or, with manual, were not fixed by hand).</summary>
+    public const string ConflictsUnresolved = "CONFLICTS_UNRESOLVED";
+
+    /// <summary>A conflict names an entity the plan does not have: <c>cutover reconcile</c> leaves it open.</summary>
+    public const string ConflictEntityUnknown = "CONFLICT_ENTITY_UNKNOWN";
+
+    /// <summary>A conflict's key text is not a key of its entity (a composite key not written as a JSON array of the right width).</summary>
+    public const string ConflictKeyInvalid = "CONFLICT_KEY_INVALID";
+
+    /// <summary>new-wins cannot write the new store's row back to the old one for this entity (re-keyed, or a NOT NULL source column the plan does not copy).</summary>
+    public const string ConflictNotReversible = "CONFLICT_NOT_REVERSIBLE";
+
     /// <summary><c>cutover rollout</c> stopped: the routing control changed under it (an application's router stepped back or froze on a breach, or an operator).</summary>
     public const string RolloutStopped = "ROLLOUT_STOPPED";
     public const string CheckFailed = "CHECK_FAILED";

@@ -24,6 +24,8 @@ internal static class CutoverMetrics
 
     public static readonly Histogram<double> SyncLag = Meter.CreateHistogram<double>("cutover.sync.lag", "ms", "Time from the source recording a change to sync committing it on the other store (tag: direction)");
 
+    public static readonly Counter<long> ConflictsResolved = Meter.CreateCounter<long>("cutover.conflicts.resolved", "{conflict}", "Dual-write conflicts cutover reconcile resolved (tags: entity, resolution)");
+
     private static long _pending;
     private static double _oldestAgeMs;
 

@@ -17,5 +17,8 @@ public sealed record EntityPlan(
     /// <summary>The entity's <c>normalize:</c> rules, keyed by target column (or <c>*</c>); they replace the plan's for the same column.</summary>
     public IReadOnlyList<NormalizeRule> Normalize { get; init; } = [];
 
+    /// <summary>The entity's <c>reconcile:</c> strategy, overriding the plan's; null when not written.</summary>
+    public ReconcileStrategy? Reconcile { get; init; }
+
     public bool KeyIsRowid => Key.Count == 1 && string.Equals(Key[0], "rowid", StringComparison.OrdinalIgnoreCase);
 }

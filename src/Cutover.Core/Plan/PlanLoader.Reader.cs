@@ -220,7 +220,7 @@ public static partial class PlanLoader
             {
                 Error(Loc(badRk), "rekey must be a mapping", "write rekey: { to: ulid, time_from: created_at }");
             }
-            return new EntityPlan(table, to, key, rekey, references, columns, Loc(map), keyAt) { Normalize = ParseNormalize(map, $" of '{table}'") };
+            return new EntityPlan(table, to, key, rekey, references, columns, Loc(map), keyAt) { Normalize = ParseNormalize(map, $" of '{table}'"), Reconcile = ParseReconcile(map) };
         }
 
         private List<ColumnPlan> ParseColumns(YamlMappingNode map, string table)

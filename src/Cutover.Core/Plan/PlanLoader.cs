@@ -14,10 +14,10 @@ namespace Cutover.Plan;
 /// </summary>
 public static partial class PlanLoader
 {
-    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "verify", "types", "entities", "checks", "capture", "cutover", "throttle", "normalize", "rollout"];
+    private static readonly string[] TopKeys = ["name", "source", "target", "state", "batch_size", "on_error", "if_exists", "backup", "verify", "types", "entities", "checks", "capture", "cutover", "throttle", "normalize", "rollout", "reconcile"];
     private static readonly string[] CutoverKeys = ["max_lag", "max_pending", "verify", "drain_timeout"];
     private static readonly string[] ThrottleKeys = ["max_target_latency", "max_lag", "rows_per_second"];
-    private static readonly string[] EntityKeys = ["table", "to", "key", "rekey", "references", "columns", "normalize"];
+    private static readonly string[] EntityKeys = ["table", "to", "key", "rekey", "references", "columns", "normalize", "reconcile"];
     private static readonly string[] ColumnKeys = ["rename", "type", "drop", "default", "invalid_utf8", "dates", "json", "booleans"];
     private static readonly string[] TypesKeys = ["dates", "json", "booleans"];
     private static readonly string[] RekeyKeys = ["to", "time_from", "column"];
@@ -120,6 +120,7 @@ public static partial class PlanLoader
         }
         var normalize = r.ParseNormalize(root, "");
         var rollout = r.ParseRollout(root);
+        var reconcile = r.ParseReconcile(root);
 
         var entities = new List<EntityPlan>();
         if (r.Child(root, "entities") is { } entNode)
@@ -189,6 +190,7 @@ public static partial class PlanLoader
             Throttle = throttle,
             Normalize = normalize,
             Rollout = rollout,
+            Reconcile = reconcile,
             SourceAt = r.At(root, "source"),
             TargetAt = r.At(root, "target"),
             StateAt = state is null ? default : r.At(root, "state"),

@@ -20,7 +20,11 @@ public sealed record RepairedEntity(
     IReadOnlyList<object?[]> Deleted,
     IReadOnlyList<UntransformableRow> NotRepaired,
     int KeysVerified,
-    IReadOnlyList<string> StillDiffering);
+    IReadOnlyList<string> StillDiffering)
+{
+    /// <summary>The request this answers (one result per request with keys, parents' entities first).</summary>
+    public RepairRequest? Request { get; init; }
+}
 
 public sealed record RepairResult(IReadOnlyList<RepairedEntity> Entities, bool DryRun)
 {
@@ -34,8 +38,31 @@ public sealed record RepairResult(IReadOnlyList<RepairedEntity> Entities, bool D
 /// </summary>
 public static class Repairer
 {
-    public static async Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, bool dryRun, CancellationToken ct)
+    private enum Mode
     {
+        Apply,
+        DryRun,
+        Check,
+    }
+
+    public static Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, bool dryRun, CancellationToken ct) =>
+        RunAsync(ctx, requests, dryRun, audit: true, ct);
+
+    /// <summary>As <see cref="RunAsync(MigrationContext, IReadOnlyList{RepairRequest}, bool, CancellationToken)"/>; without <paramref name="audit"/> the caller writes its own audit entry.</summary>
+    public static Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, bool dryRun, bool audit, CancellationToken ct) =>
+        RunAsync(ctx, requests, dryRun ? Mode.DryRun : Mode.Apply, audit, ct);
+
+    /// <summary>
+    /// Writes nothing: compares exactly the requested keys on both sides as repair would leave them. A source row whose copy
+    /// differs or is missing, a target row whose source row is gone, and a row the transforms refuse each show in the result
+    /// (<see cref="RepairedEntity.StillDiffering"/>, <see cref="RepairedEntity.NotRepaired"/>); keys neither side has match.
+    /// </summary>
+    public static Task<RepairResult> CheckAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, CancellationToken ct) =>
+        RunAsync(ctx, requests, Mode.Check, audit: false, ct);
+
+    private static async Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, Mode mode, bool audit, CancellationToken ct)
+    {
+        var dryRun = mode == Mode.DryRun;
         // Parents first, as the plan orders entities.
         var ordered = requests.Where(r => r.Copy.Count + r.Delete.Count > 0)
             .OrderBy(r => ctx.Entities.ToList().FindIndex(e => e.Name == r.Entity.Name)).ToList();
@@ -53,7 +80,7 @@ public static class Repairer
             var (rows, gone) = request.Typed
                 ? await ReadTypedAsync(ctx, e, copy, ct).ConfigureAwait(false)
                 : await ReadTypedByHandAsync(ctx, e, copy, ct).ConfigureAwait(false);
-            if (e.IsRekeyed && !dryRun && runId is not null)
+            if (e.IsRekeyed && mode == Mode.Apply && runId is not null)
             {
                 // A row the id map has never seen (added to the source after the copy) gets its new id now, as sync would give it.
                 await Ids.IdMapBuilder.MapRowsAsync(ctx, e, new Ids.UlidGenerator(ctx.Time), rows, runId, ct).ConfigureAwait(false);
@@ -81,10 +108,12 @@ public static class Repairer
                 }
             }
             var deletes = request.Delete.Where(k => !HasNull(k)).ToList();
+            var targetLoose = gone.Count == 0 || request.Typed ? null
+                : Loose((await ctx.Target.InspectAsync(ct).ConfigureAwait(false)).FindTable(e.Target.Name), e.Target.Key);
             foreach (var key in gone)
             {
                 // Gone from the source: the target's copy of it goes too (found in whatever kind the target holds it).
-                deletes.AddRange(await TargetRowsOfAsync(ctx, e, key, request.Typed, ct).ConfigureAwait(false));
+                deletes.AddRange(await TargetRowsOfAsync(ctx, e, key, request.Typed, targetLoose, ct).ConfigureAwait(false));
             }
             // Never delete what this repair writes (ApplyAsync deletes after it upserts).
             var written = upserts.Select(u => KeyCodec.Encode(ChunkedComparer.Pick(ctx.Target.AsStored(e.Target, u), keyIdx))).ToHashSet(StringComparer.Ordinal);
@@ -94,7 +123,17 @@ public static class Repairer
         }
         if (dryRun)
         {
-            return new RepairResult(planned.Select(p => new RepairedEntity(p.Request.Entity.Name, p.Copied, p.Deleted, p.NotRepaired, 0, [])).ToList(), DryRun: true);
+            return new RepairResult(planned.Select(p => new RepairedEntity(p.Request.Entity.Name, p.Copied, p.Deleted, p.NotRepaired, 0, []) { Request = p.Request }).ToList(), DryRun: true);
+        }
+        if (mode == Mode.Check)
+        {
+            var checkedEntities = new List<RepairedEntity>();
+            foreach (var (request, present, stray, refused) in planned)
+            {
+                var differ = await ReverifyAsync(ctx, request.Entity, present, stray, ct).ConfigureAwait(false);
+                checkedEntities.Add(new RepairedEntity(request.Entity.Name, present, stray, refused, present.Count + stray.Count, differ) { Request = request });
+            }
+            return new RepairResult(checkedEntities, DryRun: false);
         }
         foreach (var (request, _, _, _) in planned)
         {
@@ -110,9 +149,9 @@ public static class Repairer
         foreach (var (request, copied, deleted, notRepaired) in planned)
         {
             var still = await ReverifyAsync(ctx, request.Entity, copied, deleted, ct).ConfigureAwait(false);
-            results.Add(new RepairedEntity(request.Entity.Name, copied, deleted, notRepaired, copied.Count + deleted.Count, still));
+            results.Add(new RepairedEntity(request.Entity.Name, copied, deleted, notRepaired, copied.Count + deleted.Count, still) { Request = request });
         }
-        if (ctx.State is not null)
+        if (audit && ctx.State is not null)
         {
             await ctx.State.AuditAsync("repair", string.Join("; ", results.Select(r =>
                 $"{r.Entity}: {r.Copied.Count} re-copied, {r.Deleted.Count} deleted, {r.NotRepaired.Count} not repairable, {r.StillDiffering.Count} still differ")), ct).ConfigureAwait(false);
@@ -146,10 +185,11 @@ public static class Repairer
         var rows = new List<object?[]>();
         var gone = new List<object?[]>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var loose = Loose(e.Source, e.SourceKey);
         foreach (var key in keys)
         {
             object?[]? row = null;
-            foreach (var candidate in Kinds(key))
+            foreach (var candidate in Kinds(key, loose))
             {
                 await foreach (var r in ctx.Source.ReadAsync(e.SourceRead(keys: [candidate]), ct).ConfigureAwait(false))
                 {
@@ -172,11 +212,15 @@ public static class Repairer
         return (rows, gone);
     }
 
-    /// <summary>A typed key as typed, then with each text part that reads as an integer as that integer and each integer as text.</summary>
-    internal static IEnumerable<object?[]> Kinds(object?[] key)
+    /// <summary>
+    /// A typed key as typed, then with each text part that reads as an integer as that integer and each integer as text; only
+    /// the parts <paramref name="loose"/> allows (null: all), so a typed column (PostgreSQL) is never asked for the other kind,
+    /// which it would refuse rather than not find.
+    /// </summary>
+    internal static IEnumerable<object?[]> Kinds(object?[] key, bool[]? loose = null)
     {
         yield return key;
-        var other = key.Select(v => v switch
+        var other = key.Select((v, i) => loose is not null && i < loose.Length && !loose[i] ? v : v switch
         {
             string s when long.TryParse(s, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) => (object?)n,
             long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -193,9 +237,9 @@ public static class Repairer
     /// key's plausible kinds when typed by hand), or, for a re-keyed entity, its new id from the id map; a key the id map does
     /// not know names a target row itself. Keys the target does not hold are left out, so repair reports only real deletes.
     /// </summary>
-    private static async Task<List<object?[]>> TargetRowsOfAsync(MigrationContext ctx, BoundEntity e, object?[] key, bool typed, CancellationToken ct)
+    private static async Task<List<object?[]>> TargetRowsOfAsync(MigrationContext ctx, BoundEntity e, object?[] key, bool typed, bool[]? loose, CancellationToken ct)
     {
-        var candidates = typed ? [key] : Kinds(key).ToList();
+        var candidates = typed ? [key] : Kinds(key, loose).ToList();
         if (e.IsRekeyed && ctx.State is not null && key is [{ } old and (long or string)])
         {
             var found = await ctx.State.LookupIdsAsync(e.Name, [old], ct).ConfigureAwait(false);
@@ -219,6 +263,11 @@ public static class Repairer
         }
         return rows;
     }
+
+    /// <summary>Per key column: true where the store keeps values of any kind in it (SQLite), or the column is not known.</summary>
+    private static bool[] Loose(Schema.TableSchema? table, IReadOnlyList<string> key) => key.Select(k =>
+        table?.Columns.FirstOrDefault(c => string.Equals(c.Name, k, StringComparison.OrdinalIgnoreCase)) is not { } column
+        || column.Kind == Schema.ColumnKind.Dynamic).ToArray();
 
     /// <summary>Failure records of the rows repair copied are closed (the row is on the target now), as retry closes them.</summary>
     private static async Task ResolveFailuresAsync(MigrationContext ctx, List<(BoundEntity Entity, List<object?[]> Copied)> copied, CancellationToken ct)

@@ -47,6 +47,10 @@ public class ExitCodesTests
     [InlineData("CUTOVER_FAILED", 12)]
     [InlineData("WRONG_AUTHORITY", 12)]
     [InlineData("ROLLOUT_STOPPED", 12)]
+    [InlineData("CONFLICTS_UNRESOLVED", 5)]
+    [InlineData("CONFLICT_ENTITY_UNKNOWN", 5)]
+    [InlineData("CONFLICT_KEY_INVALID", 5)]
+    [InlineData("CONFLICT_NOT_REVERSIBLE", 5)]
     [InlineData("INTERRUPTED", 130)]
     [InlineData("INTERNAL_ERROR", 1)]
     [InlineData("SOMETHING_NEW", 1)]
@@ -62,7 +66,7 @@ public class ExitCodesTests
         // Guards against a new code being added without deciding its exit code (it would silently map to 1).
         var declared = typeof(ErrorCodes).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToList();
 
-        Assert.Equal(44, declared.Count);
+        Assert.Equal(48, declared.Count);
         Assert.All(declared.Where(c => c != ErrorCodes.Internal), c => Assert.NotEqual(ExitCodes.InternalError, ExitCodes.For(c)));
     }
 }

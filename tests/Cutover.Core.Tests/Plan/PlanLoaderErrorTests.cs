@@ -52,7 +52,7 @@ public class PlanLoaderErrorTests
     {
         var e = Single("source: a", "target: b", "zzzzzzzzzzzz: 1", "entities: []");
 
-        Assert.Equal("allowed: name, source, target, state, batch_size, on_error, if_exists, backup, verify, types, entities, checks, capture, cutover, throttle, normalize, rollout", e.Fix);
+        Assert.Equal("allowed: name, source, target, state, batch_size, on_error, if_exists, backup, verify, types, entities, checks, capture, cutover, throttle, normalize, rollout, reconcile", e.Fix);
     }
 
     [Fact]

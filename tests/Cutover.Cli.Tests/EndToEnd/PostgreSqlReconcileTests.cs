@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Cutover.Cli.Tests.Support;
+using Cutover.PostgreSql;
+using Cutover.State;
+
+namespace Cutover.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// <c>cutover reconcile</c> with the old store in SQLite and the new one, and the plan's state (the conflict journal), in
+/// PostgreSQL (the throwaway server of scripts/test.sh): integer keys recorded as text, both directions.
+/// </summary>
+public sealed class PostgreSqlReconcileTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly Pg _pg = new();
+
+    public void Dispose()
+    {
+        _pg.Dispose();
+        _dir.Dispose();
+    }
+
+    private string Old => _dir.File("app.db");
+
+    private async Task<Dictionary<string, long>> DivergedAsync()
+    {
+        Db.Exec(Old, "CREATE TABLE carts (id INTEGER PRIMARY KEY, owner TEXT NOT NULL, total INTEGER); INSERT INTO carts VALUES (1, 'ann', 10), (2, 'bob', 20), (4, 'dan', 40);");
+        _pg.Exec("CREATE TABLE carts (id bigint PRIMARY KEY, owner text NOT NULL, total bigint); INSERT INTO carts VALUES (2, 'bob', 25), (3, 'cy', 30), (4, 'dan', 45);");
+        _dir.Write("cutover.yaml", $"name: pgr\nsource: sqlite:./app.db\ntarget: '{_pg.Uri}'\nstate: '{_pg.Uri}'\nentities:\n  - table: carts\n");
+        await using var state = (await PostgreSqlStateStore.OpenAsync(_pg.Uri, "pgr", create: true, CancellationToken.None))!;
+        var ids = new Dictionary<string, long>();
+        // 9: on neither side (a typed PostgreSQL key column is looked up only as an integer, never as text).
+        foreach (var key in new[] { "1", "2", "3", "9" })
+        {
+            ids[key] = await state.RecordConflictAsync(new ConflictRecord(0, "carts", key, ConflictRecord.PartialWrite, "new", "timeout", [], DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+        return ids;
+    }
+
+    private static JsonElement Json(CliResult r) => JsonDocument.Parse(r.StdOut).RootElement;
+
+    private int Unresolved() => Json(CutoverCli.Run(_dir.Path, "conflicts", "cutover.yaml", "--json")).GetProperty("unresolved").GetInt32();
+
+    [Fact]
+    public async Task OldWins_IntoPostgres_FixesExactlyTheConflictKeys()
+    {
+        await DivergedAsync();
+
+        var r = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--strategy", "old-wins", "--json");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(4, Json(r).GetProperty("resolved").GetInt32());
+        Assert.Equal(["i1|tann|i10", "i2|tbob|i20", "i4|tdan|i45"], _pg.Rows("SELECT id, owner, total FROM carts ORDER BY id"));
+        Assert.Equal(0, Unresolved());
+    }
+
+    [Fact]
+    public async Task NewWins_FromPostgres_WritesTheOldStore()
+    {
+        await DivergedAsync();
+        Assert.Equal(0, CutoverCli.Run(_dir.Path, "stage", "cutover.yaml", "live").ExitCode);
+
+        var r = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--json");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(("new-wins", "new leads: stage live"), (Json(r).GetProperty("strategy").GetString(), Json(r).GetProperty("strategy_from").GetString()));
+        Assert.Equal(["i2|tbob|i25", "i3|tcy|i30", "i4|tdan|i40"], Db.Rows(Old, "SELECT id, owner, total FROM carts ORDER BY id"));
+        Assert.Equal(0, Unresolved());
+    }
+}
