@@ -43,7 +43,7 @@ done
 load() { dotnet "$root/.build/gaia/load/gaia-load.dll" "$@"; }
 
 say "fresh stores and state"
-rm -rf old.db old.db-* new.db new.db-* .cutover load.log service.log
+rm -rf old.db old.db-* new.db new.db-* .cutover load.log service.log rollout.log rollout-*.json
 touch load.log
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo $(( 20000 + RANDOM % 30000 )))"
@@ -52,7 +52,8 @@ state=".cutover/gaia-dual-write/state.db"
 mkdir -p "$(dirname "$state")"
 dotnet "$root/.build/gaia/service/gaia-service.dll" --old old.db --new new.db --state "$state" --urls "$url" >service.log 2>&1 &
 service_pid=$!
-trap 'kill "$service_pid" 2>/dev/null || true; wait "$service_pid" 2>/dev/null || true' EXIT
+rollout_pid=
+trap 'kill $rollout_pid "$service_pid" 2>/dev/null || true; wait "$service_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 service_up() { kill -0 "$service_pid" 2>/dev/null || fail "the service exited (log: $here/service.log)"; curl -fsS "$url/stats" >/dev/null 2>&1; }
@@ -60,42 +61,56 @@ wait_until "the service on $url" 30 service_up
 say "service on $url (pid $service_pid)"
 
 stats() { curl -fsS "$url/stats"; }
-service_version() { stats | jq -r '.control.version'; }
-service_at_least() { [ "$(service_version)" -ge "$1" ]; }
-# Runs a cutover stage/traffic command with --json and waits until the service routes by the version it wrote.
-control() {
-    local version
-    version="$(cutover "$@" --json | jq -r '.routing.version')"
-    wait_until "the service to see control version $version" 5 service_at_least "$version"
-    say "control v$version: $(stats | jq -c '.control | {stage, lead, read_percent, write_percent}')"
-}
-drive() { load drive --url "$url" --phase "$1" --writes "$writes" --keys "$keys" --concurrency "$concurrency" --log load.log; }
+drive() { load drive --url "$url" --phase "$1" --writes "${2:-$writes}" --keys "$keys" --concurrency "$concurrency" --log load.log; }
 
-control stage "$plan" dual-write --lead old
-control traffic "$plan" --writes 10 --reads 10
+# Routes "$1"% of writes through both stores in stage dual-write: what the service says it routes by.
+routes() { [ "$(stats | jq -r '"\(.control.stage) \(.control.write_percent)"')" = "dual-write $1" ]; }
+
+say "rollout: cutover rollout walks the plan's steps (10% -> 50% -> 100%) in the background and publishes its thresholds"
+cutover rollout "$plan" --json >rollout-1.json 2>rollout.log &
+rollout_pid=$!
+wait_until "the service to route 10% of writes" 15 routes 10
+say "the service follows: $(stats | jq -c '.control | {stage, write_percent, version, thresholds}')"
 drive p10
-control traffic "$plan" --writes 50 --reads 50
+wait_until "the rollout's 50% step" 20 routes 50
 drive p50
 
 say "fault on: the new store's writes throw"
 curl -fsS -X POST "$url/fault/new?on=true" >/dev/null
 drive p50-fault
-routing_stage() { cutover status "$plan" --json | jq -r '.routing.stage'; }
-stepped_back() { [ "$(routing_stage)" = legacy ]; }
-wait_until "the breach monitor to step the routing back" 10 stepped_back
+rc=0; wait "$rollout_pid" || rc=$?
+rollout_pid=
+[ "$rc" -eq 12 ] || fail "cutover rollout should have stopped with exit 12 (ROLLOUT_STOPPED) on the breach; it exited $rc (rollout.log: $(tail -1 rollout.log))"
+jq -e '.breach and .stopped_at_step == 2' rollout-1.json >/dev/null || fail "the rollout stopped, but not for a breach at step 2: $(cat rollout-1.json)"
 reason="$(cutover status "$plan" --json | jq -r '.routing.reason')"
-say "rolled back: cutover status shows stage legacy ($reason)"
+say "rolled back: the router stepped back to $(cutover status "$plan" --json | jq -r '.routing.stage') and the rollout stopped at step 2 ($reason)"
 
 say "fault off; the operator closes the new side's circuit breaker; waiting for the failures to leave the breach window"
 curl -fsS -X POST "$url/fault/new?on=false" >/dev/null
 curl -fsS -X POST "$url/breaker/new/close" >/dev/null
 window_clear() { [ "$(stats | jq -r '.new_side_window.failures')" -eq 0 ]; }
 wait_until "the new side's window to clear" 15 window_clear
-control stage "$plan" dual-write --lead old
-control traffic "$plan" --writes 50 --reads 50
-drive p50-again
-control traffic "$plan" --writes 100 --reads 100
-drive p100
+
+say "resume: cutover rollout --from-step 2 while the load goes on"
+cutover rollout "$plan" --from-step 2 --json >rollout-2.json 2>>rollout.log &
+rollout_pid=$!
+wait_until "the rollout's 50% step again" 20 routes 50
+round=0
+while kill -0 "$rollout_pid" 2>/dev/null; do
+    round=$((round + 1))
+    drive "resume-$round" 100
+done
+rc=0; wait "$rollout_pid" || rc=$?
+rollout_pid=
+[ "$rc" -eq 0 ] || fail "the resumed rollout exited $rc: $(tail -1 rollout.log)"
+say "rollout complete: $(stats | jq -c '.control | {stage, write_percent, version}')"
+
+say "conflicts: the partial writes of the fault, in the state store's journal"
+conflicts_found="$(cutover conflicts "$plan" --all --json | jq '.conflicts | length')"
+cutover conflicts "$plan" | tail -3 >&2
+say "reconcile: apply the plan's strategy (reconcile: old-wins) and re-check each key"
+reconcile="$(cutover reconcile "$plan" --json)" || fail "cutover reconcile left conflicts: $(jq -c '{resolved, unresolved}' <<<"$reconcile")"
+jq -c '{strategy, strategy_from, resolved, unresolved}' <<<"$reconcile" >&2
 
 say "read back one session through the API"
 key="$(jq -r 'select(.acked and .op == "put") | .key' load.log | tail -1)"
@@ -104,39 +119,49 @@ curl -fsS "$url/sessions/$key" >&2; echo >&2
 say "check: every acknowledged write is in the leading (old) store"
 check="$(load verify --log load.log --old old.db --new new.db)"
 echo "$check" | jq -c . >&2
+
+say "backfill: keys never dual-written (written in legacy, or outside the write percentage) differ in the new store; cutover repair --all copies them"
+backfill="$(cutover repair "$plan" --all --json)" || fail "cutover repair --all did not leave the stores equal: $backfill"
+after="$(load verify --log load.log --old old.db --new new.db)"
+echo "$after" | jq -c '{writes_lost, new_store_keys_differing}' >&2
 final="$(stats)"
-conflicts="$(cutover conflicts "$plan" --all --json | jq '.conflicts | length')"
 status="$(cutover status "$plan" --json | jq -c '.routing')"
 say "final routing: $status"
 elapsed=$(( $(date +%s) - started ))
 
-jq -cn --argjson s "$final" --argjson c "$check" --argjson conflicts "$conflicts" --argjson routing "$status" --argjson elapsed "$elapsed" --arg reason "$reason" '{
+jq -cn --argjson s "$final" --argjson c "$check" --argjson after "$after" --argjson found "$conflicts_found" --argjson rec "$reconcile" \
+    --argjson backfill "$backfill" --argjson routing "$status" --argjson elapsed "$elapsed" --arg reason "$reason" '{
     writes_total: $s.writes_total,
     writes_successful: $s.writes_successful,
     writes_partial: $s.writes_partial,
     writes_failed: $s.writes_failed,
-    conflicts_found: $conflicts,
-    conflicts_reconciled: 0,
-    reconcile_built: false,
+    conflicts_found: $found,
+    conflicts_reconciled: $rec.resolved,
+    conflicts_unresolved: $rec.unresolved,
+    reconcile_strategy: $rec.strategy,
     rollback_triggered: $s.rollback_triggered,
     breaches: $s.breaches,
     breach_reason: $reason,
-    writes_lost: $c.writes_lost,
+    writes_lost: $after.writes_lost,
     writes_acknowledged: $c.writes_acknowledged,
     keys_checked: $c.keys_checked,
-    new_store_keys_differing: $c.new_store_keys_differing,
+    new_store_keys_differing_before_backfill: $c.new_store_keys_differing,
+    backfilled_keys: ([$backfill.entities[] | (.copied | length) + (.deleted | length)] | add // 0),
+    new_store_keys_differing: $after.new_store_keys_differing,
     leader: "old",
     final_stage: $routing.stage,
     final_write_percent: $routing.write_percent,
-    conflicts_match_partials: ($conflicts == $s.writes_partial),
+    conflicts_match_partials: ($found == $s.writes_partial),
     seconds: $elapsed
 }' >summary.json
 summary="$(cat summary.json)"; rm -f summary.json
 
 code=0
-[ "$(jq -r '.writes_lost' <<<"$summary")" -eq 0 ] || { echo "error: acknowledged writes were lost" >&2; code=1; }
-[ "$(jq -r '.rollback_triggered' <<<"$summary")" = true ] || { echo "error: the fault at 50% did not trigger a rollback" >&2; code=1; }
-[ "$(jq -r '.final_stage + " " + (.final_write_percent | tostring)' <<<"$summary")" = "dual-write 100" ] \
-    || { echo "error: the rollout did not end at dual-write with 100% of writes (a second rollback?)" >&2; code=1; }
+check_that() { jq -e "$1" <<<"$summary" >/dev/null || { echo "error: $2" >&2; code=1; }; }
+check_that '.writes_lost == 0' "acknowledged writes were lost"
+check_that '.rollback_triggered' "the fault at 50% did not trigger a rollback"
+check_that '.final_stage == "dual-write" and .final_write_percent == 100' "the rollout did not end at dual-write with 100% of writes (a second rollback?)"
+check_that '.conflicts_found > 0 and .conflicts_reconciled == .conflicts_found' "not every conflict was reconciled"
+check_that '.new_store_keys_differing == 0' "the new store still differs from the old one after reconcile and backfill"
 echo "$summary"
 exit "$code"

@@ -19,7 +19,7 @@ public static class Verify
             .GroupBy(w => w.Key)
             .ToDictionary(g => g.Key, g => g.OrderBy(w => w.Seq).ToList());
         var old = ReadAll(oldPath, "SELECT id, title, body FROM sessions");
-        var @new = ReadAll(newPath, "SELECT session_id, json_extract(doc, '$.Title'), json_extract(doc, '$.Body') FROM session_docs");
+        var @new = ReadAll(newPath, "SELECT session_id, title, body FROM sessions_v2");
 
         long acknowledged = 0, lost = 0, newSame = 0, newDiffers = 0;
         var examples = new List<string>();

@@ -1,7 +1,7 @@
 // The gaia-dual-write sample service: PUT/GET/DELETE /sessions/{id} over an old and a new SQLite store, routed by
 // Cutover.Routing with the control read from the plan's state store (so `cutover stage` and `cutover traffic` move it).
-// Arguments: --old PATH --new PATH --state PATH --urls http://127.0.0.1:PORT [--breach-window 3] [--breach-min-calls 20]
-using System.Globalization;
+// Arguments: --old PATH --new PATH --state PATH --urls http://127.0.0.1:PORT. The breach thresholds come from the plan's rollout:
+// block through the routing control (cutover rollout publishes them); until then the library's defaults apply.
 using Cutover.Routing;
 using Cutover.Routing.Breach;
 using Cutover.Routing.Control;
@@ -19,8 +19,6 @@ string Required(string name) => config[name] ?? throw new ArgumentException($"--
 var oldPath = Required("old");
 var newPath = Required("new");
 var statePath = Required("state");
-var window = TimeSpan.FromSeconds(double.Parse(config["breach-window"] ?? "3", CultureInfo.InvariantCulture));
-var minCalls = int.Parse(config["breach-min-calls"] ?? "20", CultureInfo.InvariantCulture);
 
 var stats = new WriteStats();
 var fault = new FaultSwitch();
@@ -38,10 +36,8 @@ builder.Services.AddCutoverRouting<string, Session>(
         o.Entity = "sessions";
         o.KeyText = id => id;
         o.Diff = Session.Diff;
-        // Small enough for a run of a few hundred writes: 20 new-side calls in 3 s with over 5 % failing roll back.
         // Polly's defaults, plus handles so /stats shows the breaker and an operator can close it once the store is fixed.
         o.NewSideBreaker = new CircuitBreakerStrategyOptions { StateProvider = breakerState, ManualControl = breakerControl };
-        o.Breach = new BreachOptions { MaxErrorRate = 0.05, MaxP99 = TimeSpan.FromMilliseconds(500), Window = window, MinCalls = minCalls };
     });
 
 var app = builder.Build();
@@ -113,7 +109,8 @@ app.MapGet("/stats", () =>
         ["dual_both_failed"] = stats.BothFailed,
         ["conflicts_found"] = stats.Partial,
         ["journal_failures"] = router.JournalFailures,
-        ["control"] = new { stage = c.Stage, lead = c.Lead, read_percent = c.ReadPercent, write_percent = c.WritePercent, version = c.Version, reason = c.Reason },
+        ["control"] = new { stage = c.Stage, lead = c.Lead, read_percent = c.ReadPercent, write_percent = c.WritePercent, version = c.Version, reason = c.Reason,
+            thresholds = c.Thresholds?.Describe() },
         ["new_side_window"] = new { calls, failures, error_rate = rate, p99_ms = p99 },
         ["breaches"] = Interlocked.Read(ref breaches),
         ["rollback_triggered"] = last is not null,
