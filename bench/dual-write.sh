@@ -8,7 +8,8 @@
 # old leading; with OffloadCalls false, the default, and true), and the sequential wrapper. Stores:
 #   postgres  two databases on one throwaway PostgreSQL 15 (scripts/services/postgres.sh, own env file,
 #             stopped on exit); each write one upsert on its own pooled Npgsql connection
-#   sqlite    two WAL files in bench/out/dual-write; Microsoft.Data.Sqlite (its async calls end synchronously)
+#   sqlite    two WAL files in bench/out/dual-write; Microsoft.Data.Sqlite (its async calls end synchronously),
+#             once per SQLITE_SYNC setting: normal (a commit does not wait for the disk), full (it syncs the WAL)
 # Latency per call from Stopwatch.GetTimestamp; p50 and p99 by nearest rank; warm-up not recorded. The
 # section "Dual-write overhead (issue 6)" of docs/BENCHMARKS.md is replaced; other sections are kept.
 #
@@ -27,6 +28,8 @@ WRITES="${WRITES:-5000}"
 WARMUP="${WARMUP:-500}"
 KEYS="${KEYS:-1000}"
 CONCURRENCY="${CONCURRENCY:-1}"
+SQLITE_SYNC="${SQLITE_SYNC:-normal full}"
+for y in $SQLITE_SYNC; do [[ "$y" == normal || "$y" == full ]] || die "SQLITE_SYNC may hold normal and full, got '$SQLITE_SYNC'"; done
 for v in WRITES WARMUP KEYS; do [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, got '${!v}'"; done
 for c in $CONCURRENCY; do [[ "$c" =~ ^[1-9][0-9]*$ ]] || die "CONCURRENCY must list positive integers, got '$CONCURRENCY'"; done
 for e in $ENGINES; do [[ "$e" == postgres || "$e" == sqlite ]] || die "ENGINES may hold postgres and sqlite, got '$ENGINES'"; done
@@ -74,11 +77,21 @@ print("Host=%s;Port=%s;Username=%s;Password=%s;Database=%s" % (u.hostname, u.por
 fi
 
 RUNS=()
+VARIANTS=()
 for engine in $ENGINES; do
+    if [[ "$engine" == sqlite ]]; then
+        for y in $SQLITE_SYNC; do VARIANTS+=("sqlite:$y"); done
+    else
+        VARIANTS+=("$engine:")
+    fi
+done
+for variant in "${VARIANTS[@]}"; do
+    engine="${variant%%:*}" sync="${variant#*:}"
     for c in $CONCURRENCY; do
-        out="$OUT_DIR/dual-write-$engine-c$c"
+        out="$OUT_DIR/dual-write-$engine${sync:+-$sync}-c$c"
         cmd=(dotnet "$BENCH_DLL" dual-write --engine "$engine" --writes "$WRITES" --warmup "$WARMUP" --keys "$KEYS" --concurrency "$c")
-        log "$engine, $c caller(s): ${cmd[*]} (load $(cut -d ' ' -f 1 /proc/loadavg))"
+        [[ -z "$sync" ]] || cmd+=(--synchronous "$sync")
+        log "$engine${sync:+ ($sync)}, $c caller(s): ${cmd[*]} (load $(cut -d ' ' -f 1 /proc/loadavg))"
         set +e
         "${cmd[@]}" >"$out.json" 2>"$out.stderr"
         rc=$?
@@ -116,16 +129,17 @@ out = [heading, "",
     "Ratios are against the slower single write (the larger of old's and new's p50, or p99).", "",
     "PostgreSQL: two databases on one throwaway server (`scripts/services/postgres.sh`: 127.0.0.1, `fsync=off`,",
     "`synchronous_commit=off`); each write one `INSERT ... ON CONFLICT DO UPDATE` on its own pooled connection",
-    "(`NpgsqlDataSource`, async). SQLite: two WAL files (`synchronous = NORMAL`) in `bench/out/dual-write/`,",
-    "Microsoft.Data.Sqlite, whose async methods complete synchronously: without `OffloadCalls` the router's old",
-    "write has ended before the new one starts. Client, server and both stores share the machine's cores.", "",
+    "(`NpgsqlDataSource`, async). SQLite: two WAL files in `bench/out/dual-write/`, `synchronous = NORMAL` (a",
+    "commit does not wait for the disk) or `FULL` (every commit syncs the WAL), Microsoft.Data.Sqlite, whose",
+    "async methods complete synchronously: without `OffloadCalls` the router's old write has ended before the new",
+    "one starts. Client, server and both stores share the machine's cores.", "",
     "| engine, callers | scenario | p50 ms | p99 ms | mean ms | p50 / slower single | p99 / slower single |",
     "| --- | --- | --- | --- | --- | --- | --- |"]
 verdicts = []
 commands = []
 for path, cmd, load in runs:
     d = json.load(open(path, encoding="utf-8"))
-    label = f"{engines[d['engine']]}, {d['concurrency']}"
+    label = f"{engines[d['engine']]}{' synchronous=' + d['synchronous'] if 'synchronous' in d else ''}, {d['concurrency']}"
     r = d["ratios"]
     commands.append(f"`{cmd}` ({d['writes_per_scenario']} writes per scenario after {d['warmup_per_scenario']} warm-up, {d['keys']} ids; measured part {d['measured_seconds']} s; load after {load}; rows old/new {d['rows_old']}/{d['rows_new']}; breaches: {', '.join(d['breaches']) or 'none'})")
     for name, s in d["scenarios"].items():
@@ -143,7 +157,7 @@ out += [f"- {c}" for c in commands]
 open(section, "w", encoding="utf-8").write("\n".join(out) + "\n")
 for path, cmd, load in runs:
     d = json.load(open(path, encoding="utf-8")); r = d["ratios"]
-    print(f"{d['engine']:8} c={d['concurrency']}: dual p99/slower single {r['dual_p99']:.2f}, offload {r['dual_offload_p99']:.2f}, sequential {r['sequential_p99']:.2f}; p50 {r['dual_p50']:.2f} / {r['dual_offload_p50']:.2f} / {r['sequential_p50']:.2f}")
+    print(f"{d['engine']:8} {d.get('synchronous', ''):6} c={d['concurrency']}: dual p99/slower single {r['dual_p99']:.2f}, offload {r['dual_offload_p99']:.2f}, sequential {r['sequential_p99']:.2f}; p50 {r['dual_p50']:.2f} / {r['dual_offload_p50']:.2f} / {r['sequential_p50']:.2f}")
 PY
 write_section "$HEADING" "$SECTION"
 echo "-> $DOCS"

@@ -18,7 +18,7 @@ internal static class DualWriteCommand
 {
     public const string Usage = """
         usage: Cutover.Bench dual-write --engine postgres|sqlite [--writes N] [--warmup N] [--keys N]
-                                        [--concurrency N] [--round N] [--dir DIR]
+                                        [--concurrency N] [--round N] [--dir DIR] [--synchronous normal|full]
 
           --engine E        postgres: two databases (dualbench_old, dualbench_new) on the server named by the
                             environment variable CUTOVER_BENCH_PG (an Npgsql connection string whose database
@@ -29,6 +29,8 @@ internal static class DualWriteCommand
           --concurrency N   callers writing at once (default 1)
           --round N         writes per scenario per round; scenarios take turns, rotated every round (default 100)
           --dir DIR         where the SQLite files go (default bench/out/dual-write)
+          --synchronous S   SQLite's synchronous setting: normal (default; a commit does not wait for the disk)
+                            or full (every commit syncs the WAL to disk)
         """;
 
     private sealed record Scenario(string Name, string What, Func<string, string, ValueTask> Write)
@@ -69,7 +71,12 @@ internal static class DualWriteCommand
         }
         var engine = o.GetValueOrDefault("--engine", "");
         var settings = new Settings(engine, Int("--writes", 5000), Int("--warmup", 500), Int("--keys", 1000),
-            Int("--concurrency", 1), Int("--round", 100), o.GetValueOrDefault("--dir", Path.Combine("bench", "out", "dual-write")));
+            Int("--concurrency", 1), Int("--round", 100), o.GetValueOrDefault("--dir", Path.Combine("bench", "out", "dual-write")),
+            o.GetValueOrDefault("--synchronous", "normal").ToUpperInvariant());
+        if (settings.Synchronous is not ("NORMAL" or "FULL"))
+        {
+            problems.Add($"--synchronous must be normal or full, got '{o["--synchronous"]}'");
+        }
         if (engine is not ("postgres" or "sqlite"))
         {
             problems.Add($"--engine must be postgres or sqlite, got '{engine}'");
@@ -79,7 +86,7 @@ internal static class DualWriteCommand
         {
             problems.Add("--engine postgres needs CUTOVER_BENCH_PG: an Npgsql connection string (Host=...;Port=...;Username=...;Password=...;Database=...)");
         }
-        foreach (var k in o.Keys.Except(["--engine", "--writes", "--warmup", "--keys", "--concurrency", "--round", "--dir"]))
+        foreach (var k in o.Keys.Except(["--engine", "--writes", "--warmup", "--keys", "--concurrency", "--round", "--dir", "--synchronous"]))
         {
             problems.Add($"unknown option '{k}'");
         }
@@ -92,7 +99,7 @@ internal static class DualWriteCommand
         return RunAsync(settings, pg, stdout, stderr).GetAwaiter().GetResult();
     }
 
-    private sealed record Settings(string Engine, int Writes, int Warmup, int Keys, int Concurrency, int Round, string Dir);
+    private sealed record Settings(string Engine, int Writes, int Warmup, int Keys, int Concurrency, int Round, string Dir, string Synchronous);
 
     private static async Task<int> RunAsync(Settings s, string? pg, TextWriter stdout, TextWriter stderr)
     {
@@ -118,12 +125,12 @@ internal static class DualWriteCommand
         else
         {
             Directory.CreateDirectory(s.Dir);
-            var o = SqliteSessionStore.Create(Path.Combine(s.Dir, "old.db"));
-            var n = SqliteSessionStore.Create(Path.Combine(s.Dir, "new.db"));
+            var o = SqliteSessionStore.Create(Path.Combine(s.Dir, "old.db"), s.Synchronous);
+            var n = SqliteSessionStore.Create(Path.Combine(s.Dir, "new.db"), s.Synchronous);
             (oldStore, newStore) = (o, n);
             counts = () => Task.FromResult((o.Count(), n.Count()));
             cleanup = () => Task.CompletedTask;
-            storeText = "two SQLite files (WAL, synchronous=NORMAL); each write one upsert on a pooled Microsoft.Data.Sqlite connection (its async methods complete synchronously)";
+            storeText = $"two SQLite files (WAL, synchronous={s.Synchronous}); each write one upsert on a pooled Microsoft.Data.Sqlite connection (its async methods complete synchronously)";
         }
 
         // Routers with the defaults a user gets: breach monitor and Polly breaker on the new side, private meter, in-memory journal.
@@ -211,6 +218,10 @@ internal static class DualWriteCommand
         json.WriteStartObject();
         json.WriteString("engine", s.Engine);
         json.WriteString("stores", storeText);
+        if (s.Engine == "sqlite")
+        {
+            json.WriteString("synchronous", s.Synchronous);
+        }
         json.WriteNumber("writes_per_scenario", s.Writes);
         json.WriteNumber("warmup_per_scenario", s.Warmup);
         json.WriteNumber("keys", s.Keys);

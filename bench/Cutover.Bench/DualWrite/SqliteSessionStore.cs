@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Cutover.Bench.DualWrite;
 
 /// <summary>
-/// A sessions store in one SQLite file (WAL, <c>synchronous = NORMAL</c>): every write is one upsert on a pooled
+/// A sessions store in one SQLite file (WAL, <c>synchronous</c> NORMAL or FULL): every write is one upsert on a pooled
 /// connection. Microsoft.Data.Sqlite's async methods complete synchronously, so a write has ended by the time
 /// <see cref="WriteAsync"/> returns.
 /// </summary>
@@ -12,17 +12,25 @@ internal sealed class SqliteSessionStore : IMigrationTarget<string, string>
 {
     // synchronous is per connection and pooled connections may be new, so each command sets it (it costs a few µs).
     private const string Upsert = """
-        PRAGMA synchronous = NORMAL;
+        PRAGMA synchronous = {0};
         INSERT INTO sessions (id, payload, updated_at) VALUES ($id, $payload, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
         ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, updated_at = excluded.updated_at
         """;
 
     private readonly string _connectionString;
+    private readonly string _upsert;
 
-    private SqliteSessionStore(string connectionString) => _connectionString = connectionString;
+    private SqliteSessionStore(string connectionString, string synchronous)
+    {
+        _connectionString = connectionString;
+        _upsert = Upsert.Replace("{0}", synchronous, StringComparison.Ordinal);
+    }
 
-    /// <summary>Replaces <paramref name="path"/> with a fresh WAL database holding the sessions table.</summary>
-    public static SqliteSessionStore Create(string path)
+    /// <summary>
+    /// Replaces <paramref name="path"/> with a fresh WAL database holding the sessions table; <paramref name="synchronous"/>
+    /// is NORMAL (a commit does not wait for the disk) or FULL (every commit syncs the WAL).
+    /// </summary>
+    public static SqliteSessionStore Create(string path, string synchronous)
     {
         foreach (var f in new[] { path, path + "-wal", path + "-shm" })
         {
@@ -34,7 +42,7 @@ internal sealed class SqliteSessionStore : IMigrationTarget<string, string>
         using var cmd = conn.CreateCommand();
         cmd.CommandText = "PRAGMA journal_mode = WAL; CREATE TABLE sessions (id TEXT PRIMARY KEY, payload TEXT NOT NULL, updated_at TEXT NOT NULL)";
         cmd.ExecuteNonQuery();
-        return new SqliteSessionStore(cs);
+        return new SqliteSessionStore(cs, synchronous);
     }
 
     public async ValueTask<string?> ReadAsync(string key, CancellationToken ct)
@@ -52,7 +60,7 @@ internal sealed class SqliteSessionStore : IMigrationTarget<string, string>
         await using var conn = new SqliteConnection(_connectionString);
         await conn.OpenAsync(ct).ConfigureAwait(false);
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = Upsert;
+        cmd.CommandText = _upsert;
         cmd.Parameters.AddWithValue("$id", key);
         cmd.Parameters.AddWithValue("$payload", value);
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
