@@ -126,15 +126,16 @@ out = [heading, "",
     "circuit breaker on the new side, its meter, an in-memory conflict journal, the control an",
     "`InMemoryRoutingControl` (stage dual-write, write_percent 100, lead old). The peer is GitHub Scientist's way:",
     "the old store's write awaited, then the new one's (`bench/Cutover.Bench/DualWrite/SequentialDualWrite.cs`).",
-    "Ratios are against the slower single write (the larger of old's and new's p50, or p99).", "",
+    "Ratios are against the slower single write (the larger of old's and new's p50, or p99). Client CPU is the",
+    "bench process's CPU time (every thread) while a scenario ran, per write; the servers' CPU is not in it.", "",
     "PostgreSQL: two databases on one throwaway server (`scripts/services/postgres.sh`: 127.0.0.1, `fsync=off`,",
     "`synchronous_commit=off`); each write one `INSERT ... ON CONFLICT DO UPDATE` on its own pooled connection",
     "(`NpgsqlDataSource`, async). SQLite: two WAL files in `bench/out/dual-write/`, `synchronous = NORMAL` (a",
     "commit does not wait for the disk) or `FULL` (every commit syncs the WAL), Microsoft.Data.Sqlite, whose",
     "async methods complete synchronously: without `OffloadCalls` the router's old write has ended before the new",
     "one starts. Client, server and both stores share the machine's cores.", "",
-    "| engine, callers | scenario | p50 ms | p99 ms | mean ms | p50 / slower single | p99 / slower single |",
-    "| --- | --- | --- | --- | --- | --- | --- |"]
+    "| engine, callers | scenario | p50 ms | p99 ms | mean ms | p50 / slower single | p99 / slower single | client CPU µs per write |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |"]
 verdicts = []
 commands = []
 for path, cmd, load in runs:
@@ -145,7 +146,7 @@ for path, cmd, load in runs:
     for name, s in d["scenarios"].items():
         p50 = f"{r[name + '_p50']:.2f}" if name + "_p50" in r else "—"
         p99 = f"{r[name + '_p99']:.2f}" if name + "_p99" in r else "—"
-        out.append(f"| {label} | {names.get(name, name)} | {s['p50_ms']:.3f} | {s['p99_ms']:.3f} | {s['mean_ms']:.3f} | {p50} | {p99} |")
+        out.append(f"| {label} | {names.get(name, name)} | {s['p50_ms']:.3f} | {s['p99_ms']:.3f} | {s['mean_ms']:.3f} | {p50} | {p99} | {s['client_cpu_us_per_call']:.0f} |")
     for name in ("dual", "dual_offload"):
         met = "met" if r[name + "_p99"] <= TARGET else "**NOT met**"
         verdicts.append(f"| {label} | {names[name]} | {r[name + '_p99']:.2f} ({met}) | {r['sequential_p99']:.2f} | {r[name + '_p50']:.2f} | {r['sequential_p50']:.2f} |")

@@ -36,6 +36,9 @@ internal static class DualWriteCommand
     private sealed record Scenario(string Name, string What, Func<string, string, ValueTask> Write)
     {
         public Latencies Recorded { get; set; } = new(0);
+
+        /// <summary>This process's CPU time (all threads) while the scenario's rounds ran.</summary>
+        public TimeSpan ClientCpu { get; set; }
     }
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -167,7 +170,9 @@ internal static class DualWriteCommand
             foreach (var sc in scenarios)
             {
                 sc.Recorded = new Latencies(perScenario);
+                sc.ClientCpu = TimeSpan.Zero;
             }
+            using var self = Process.GetCurrentProcess();
             var rounds = (perScenario + s.Round - 1) / s.Round;
             for (var r = 0; r < rounds; r++)
             {
@@ -176,6 +181,8 @@ internal static class DualWriteCommand
                 for (var j = 0; j < scenarios.Count; j++)
                 {
                     var sc = scenarios[(j + r) % scenarios.Count];
+                    self.Refresh();
+                    var cpu0 = self.TotalProcessorTime;
                     var workers = Enumerable.Range(0, Math.Min(s.Concurrency, size)).Select(w => Task.Run(async () =>
                     {
                         for (var i = start + w; i < start + size; i += s.Concurrency)
@@ -192,6 +199,8 @@ internal static class DualWriteCommand
                         }
                     }));
                     await Task.WhenAll(workers);
+                    self.Refresh();
+                    sc.ClientCpu += self.TotalProcessorTime - cpu0;
                 }
             }
         }
@@ -246,6 +255,7 @@ internal static class DualWriteCommand
             json.WriteNumber("p99_ms", Round(l.PercentileMs(99)));
             json.WriteNumber("mean_ms", Round(l.MeanMs()));
             json.WriteNumber("max_ms", Round(l.MaxMs()));
+            json.WriteNumber("client_cpu_us_per_call", Math.Round(sc.ClientCpu.TotalMicroseconds / l.Count, 1));
             json.WriteEndObject();
         }
         json.WriteEndObject();
