@@ -152,12 +152,16 @@ for path, cmd, load in runs:
         p50 = f"{r[name + '_p50']:.2f}" if name + "_p50" in r else "—"
         p99 = f"{r[name + '_p99']:.2f}" if name + "_p99" in r else "—"
         out.append(f"| {label} | {names.get(name, name)} | {s['p50_ms']:.3f} | {s['p99_ms']:.3f} | {s['mean_ms']:.3f} | {p50} | {p99} | {s['client_cpu_us_per_call']:.0f} |")
+    i = d["ideal_overlap"]
+    out.append(f"| {label} | *perfect overlap, no overhead (not run: i-th old and i-th new single write paired, slower kept)* | {i['p50_ms']:.3f} | {i['p99_ms']:.3f} | {i['mean_ms']:.3f} | {r['ideal_overlap_p50']:.2f} | {r['ideal_overlap_p99']:.2f} | — |")
     for name in ("dual", "dual_offload"):
         met = "met" if r[name + "_p99"] <= TARGET else "**NOT met**"
-        verdicts.append(f"| {label} | {names[name]} | {r[name + '_p99']:.2f} ({met}) | {r['sequential_p99']:.2f} | {r[name + '_p50']:.2f} | {r['sequential_p50']:.2f} |")
-out += ["", "Target (issue 6): dual-write p99 at most 1.1 × the slower single write's p99.", "",
-    "| engine, callers | dual write | its p99 / slower single p99 (≤ 1.1) | Scientist-style p99 / slower single p99 | its p50 / slower single p50 | Scientist-style p50 / slower single p50 |",
-    "| --- | --- | --- | --- | --- | --- |"] + verdicts
+        verdicts.append(f"| {label} | {names[name]} | {r[name + '_p99']:.2f} ({met}) | {r['sequential_p99']:.2f} | {r['ideal_overlap_p99']:.2f} | {r[name + '_p50']:.2f} | {r['sequential_p50']:.2f} | {r['ideal_overlap_p50']:.2f} |")
+out += ["", "Target (issue 6): dual-write p99 at most 1.1 × the slower single write's p99. \"Perfect overlap\" is the",
+    "floor no dual write can beat on these stores: waiting for the slower of two writes makes the tail of two",
+    "single writes' tails (about the singles' p99.5 when they are independent), before any cost of its own.", "",
+    "| engine, callers | dual write | its p99 / slower single p99 (≤ 1.1) | Scientist-style p99 / same | perfect overlap p99 / same | its p50 / slower single p50 | Scientist-style p50 / same | perfect overlap p50 / same |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |"] + verdicts
 out += ["", "Commands (repository root; `CUTOVER_BENCH_PG` holds the throwaway server's Npgsql connection string):", ""]
 out += [f"- {c}" for c in commands]
 open(section, "w", encoding="utf-8").write("\n".join(out) + "\n")

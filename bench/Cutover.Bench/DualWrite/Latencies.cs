@@ -31,6 +31,20 @@ internal sealed class Latencies(int capacity)
         return ToMs(sum / _count);
     }
 
+    /// <summary>
+    /// The i-th call of <paramref name="a"/> paired with the i-th of <paramref name="b"/>, the slower of each pair kept: what a
+    /// dual write would take if the two writes overlapped perfectly and nothing else cost anything.
+    /// </summary>
+    public static Latencies PairwiseMax(Latencies a, Latencies b)
+    {
+        var max = new Latencies(Math.Min(a._count, b._count));
+        for (var i = 0; i < max._ticks.Length; i++)
+        {
+            max.Add(Math.Max(a._ticks[i], b._ticks[i]));
+        }
+        return max;
+    }
+
     public double MaxMs() => ToMs(_ticks.AsSpan(0, _count).ToArray().Max());
 
     private static double ToMs(double ticks) => ticks * 1000.0 / Stopwatch.Frequency;
