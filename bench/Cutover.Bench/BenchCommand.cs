@@ -8,6 +8,7 @@ internal static class BenchCommand
     private const string Usage = """
         usage: Cutover.Bench generate --rows N --out PATH [--seed S]
                Cutover.Bench checksum --source URI --table T (checksum --help for more)
+               Cutover.Bench dual-write --engine postgres|sqlite (dual-write --help for more)
 
           --rows N    number of events rows (sessions = N/100, agents = N/20, min 1 each)
           --out PATH  SQLite file to write (replaced if it exists)
@@ -45,6 +46,11 @@ internal static class BenchCommand
         if (args[0] == "checksum")
         {
             return RunChecksum(args, stdout, stderr);
+        }
+
+        if (args[0] == "dual-write")
+        {
+            return DualWrite.DualWriteCommand.Run(args, stdout, stderr);
         }
 
         if (args[0] != "generate")

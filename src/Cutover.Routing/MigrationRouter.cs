@@ -178,7 +178,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
 
         var start = _time.GetTimestamp();
         // Both sides start before either is awaited, so their latencies overlap instead of adding up.
-        var oldTask = RunAsync(RoutingSide.Old, opName, Unit(call), ct);
+        var oldTask = StartOld(opName, Unit(call), ct);
         var newTask = RunAsync(RoutingSide.New, opName, Unit(call), ct);
         var (o, n) = (await oldTask.ConfigureAwait(false), await newTask.ConfigureAwait(false));
         var dualMs = _time.GetElapsedTime(start).TotalMilliseconds;
@@ -223,7 +223,7 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
     private async ValueTask<TValue?> ShadowReadAsync(TKey key, string keyText, CancellationToken ct)
     {
         var start = _time.GetTimestamp();
-        var oldTask = RunAsync(RoutingSide.Old, "read", (t, c) => t.ReadAsync(key, c), ct);
+        var oldTask = StartOld("read", (t, c) => t.ReadAsync(key, c), ct);
         var newTask = RunAsync(RoutingSide.New, "read", (t, c) => t.ReadAsync(key, c), ct);
         var (o, n) = (await oldTask.ConfigureAwait(false), await newTask.ConfigureAwait(false));
         _metrics.Latency("dual", "read", _time.GetElapsedTime(start).TotalMilliseconds);
@@ -254,6 +254,13 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
         }
         return o.Value;
     }
+
+    /// <summary>The old side's half of a call to both: on the thread pool with <c>OffloadCalls</c>, so a synchronous store overlaps.</summary>
+    private Task<SideResult<T>> StartOld<T>(
+        string op, Func<IMigrationTarget<TKey, TValue>, CancellationToken, ValueTask<T>> call, CancellationToken ct) =>
+        _options.OffloadCalls
+            ? Task.Run(() => RunAsync(RoutingSide.Old, op, call, ct), CancellationToken.None)
+            : RunAsync(RoutingSide.Old, op, call, ct);
 
     private async Task<SideResult<T>> RunAsync<T>(
         RoutingSide side, string op, Func<IMigrationTarget<TKey, TValue>, CancellationToken, ValueTask<T>> call, CancellationToken ct)

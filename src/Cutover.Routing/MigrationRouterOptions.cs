@@ -37,4 +37,12 @@ public sealed class MigrationRouterOptions<TKey, TValue>
     /// counts as a new-side failure. Null turns it off. Its <c>ShouldHandle</c> defaults to every exception but cancellation.
     /// </summary>
     public CircuitBreakerStrategyOptions? NewSideBreaker { get; set; } = new();
+
+    /// <summary>
+    /// When true, a call that goes to both stores (dual write or delete, shadow read) starts the old store's call on the
+    /// thread pool (<see cref="Task.Run(Func{Task})"/>) and runs the new store's call on the caller's thread, so the two
+    /// overlap even when a store's async methods complete synchronously (Microsoft.Data.Sqlite's do). It costs a thread-pool
+    /// hop per dual call; with truly asynchronous stores (Npgsql) leave it off. Default: false.
+    /// </summary>
+    public bool OffloadCalls { get; set; }
 }

@@ -93,6 +93,42 @@ public sealed class BreachMonitorTests
     }
 
     [Fact]
+    public void Record_RandomCallsOverAMovingWindow_BreachesExactlyWhenTheSortedWindowDoes()
+    {
+        // The monitor keeps counts instead of sorting the window on every call; this holds it to the sorted rule.
+        var random = new Random(6);
+        var monitor = Monitor(maxErrorRate: 0.02, maxP99Ms: 200, windowSeconds: 10, minCalls: 20);
+        var window = new List<(DateTimeOffset At, bool Ok, double Ms)>();
+        var (byRate, byP99) = (0, 0);
+        for (var i = 0; i < 5000; i++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(random.Next(0, 40)));
+            var ok = random.NextDouble() > 0.015;
+            // At and just above the limit, so "above" is tested as strictly above.
+            var ms = random.NextDouble() < 0.03 ? 200 + random.Next(0, 2) : random.Next(1, 200);
+            var now = _clock.GetUtcNow();
+            window.Add((now, ok, ms));
+            window.RemoveAll(c => c.At <= now - TimeSpan.FromSeconds(10));
+            var sorted = window.Select(c => c.Ms).Order().ToArray();
+            var p99 = sorted[Math.Clamp((int)Math.Ceiling(0.99 * sorted.Length) - 1, 0, sorted.Length - 1)];
+            var rate = (double)window.Count(c => !c.Ok) / window.Count;
+            var expected = window.Count >= 20 && (rate > 0.02 || p99 > 200);
+
+            var report = monitor.Record(ok, TimeSpan.FromMilliseconds(ms));
+
+            Assert.Equal(expected, report is not null);
+            if (report is not null)
+            {
+                Assert.Equal((window.Count, p99, rate), (report.Calls, report.P99Ms, report.ErrorRate));
+                window.Clear();
+                byRate += rate > 0.02 ? 1 : 0;
+                byP99 += p99 > 200 ? 1 : 0;
+            }
+        }
+        Assert.True(byRate > 3 && byP99 > 3, $"too few breaches to judge: {byRate} by error rate, {byP99} by p99");
+    }
+
+    [Fact]
     public void Validate_EveryProblem_ReportedAtOnce()
     {
         var errors = new BreachOptions { MaxErrorRate = 2, MaxP99 = TimeSpan.Zero, Window = TimeSpan.FromSeconds(-1), MinCalls = 0 }.Validate();

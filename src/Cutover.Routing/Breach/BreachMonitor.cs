@@ -11,6 +11,11 @@ public sealed class BreachMonitor
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly Queue<(DateTimeOffset At, bool Ok, double Ms)> _calls = new();
+    private readonly double _maxP99Ms;
+
+    // Kept as calls enter and leave the window, so a call costs O(1) and the window is sorted only for a report.
+    private int _failures;
+    private int _slow;
 
     public BreachMonitor(BreachOptions options, TimeProvider time)
     {
@@ -23,6 +28,7 @@ public sealed class BreachMonitor
         }
         _options = options;
         _time = time;
+        _maxP99Ms = options.MaxP99.TotalMilliseconds;
     }
 
     public BreachOptions Options => _options;
@@ -37,12 +43,15 @@ public sealed class BreachMonitor
         lock (_lock)
         {
             var now = _time.GetUtcNow();
-            _calls.Enqueue((now, succeeded, latency.TotalMilliseconds));
+            var ms = latency.TotalMilliseconds;
+            _calls.Enqueue((now, succeeded, ms));
+            Count(succeeded, ms, +1);
             Prune(now);
             report = Evaluate(now);
             if (report is not null)
             {
                 _calls.Clear();
+                (_failures, _slow) = (0, 0);
             }
         }
         if (report is not null)
@@ -66,8 +75,15 @@ public sealed class BreachMonitor
     {
         while (_calls.Count > 0 && _calls.Peek().At <= now - _options.Window)
         {
-            _calls.Dequeue();
+            var (_, ok, ms) = _calls.Dequeue();
+            Count(ok, ms, -1);
         }
+    }
+
+    private void Count(bool ok, double ms, int by)
+    {
+        _failures += ok ? 0 : by;
+        _slow += ms > _maxP99Ms ? by : 0;
     }
 
     private BreachReport? Evaluate(DateTimeOffset now)
@@ -76,11 +92,15 @@ public sealed class BreachMonitor
         {
             return null;
         }
-        var (calls, failures, rate, p99) = Figures();
-        var maxP99 = _options.MaxP99.TotalMilliseconds;
-        return rate > _options.MaxErrorRate || p99 > maxP99
-            ? new BreachReport(calls, failures, rate, p99, _options.MaxErrorRate, maxP99, _options.Window, now)
-            : null;
+        // The nearest-rank p99 is above the limit exactly when the calls above it fill that rank and every one after it.
+        var calls = _calls.Count;
+        var p99Above = _slow >= calls - P99Rank(calls);
+        if ((double)_failures / calls <= _options.MaxErrorRate && !p99Above)
+        {
+            return null;
+        }
+        var (_, failures, rate, p99) = Figures();
+        return new BreachReport(calls, failures, rate, p99, _options.MaxErrorRate, _maxP99Ms, _options.Window, now);
     }
 
     private (int Calls, int Failures, double ErrorRate, double P99Ms) Figures()
@@ -90,10 +110,10 @@ public sealed class BreachMonitor
         {
             return (0, 0, 0, 0);
         }
-        var failures = _calls.Count(c => !c.Ok);
         var sorted = _calls.Select(c => c.Ms).Order().ToArray();
-        // Nearest-rank p99: the smallest latency at or above 99 % of the calls.
-        var rank = (int)Math.Ceiling(0.99 * calls) - 1;
-        return (calls, failures, (double)failures / calls, sorted[Math.Clamp(rank, 0, calls - 1)]);
+        return (calls, _failures, (double)_failures / calls, sorted[P99Rank(calls)]);
     }
+
+    /// <summary>Nearest-rank p99: the index, in ascending order, of the smallest latency at or above 99 % of the calls.</summary>
+    private static int P99Rank(int calls) => Math.Clamp((int)Math.Ceiling(0.99 * calls) - 1, 0, calls - 1);
 }
