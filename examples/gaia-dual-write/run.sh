@@ -66,6 +66,9 @@ drive() { load drive --url "$url" --phase "$1" --writes "${2:-$writes}" --keys "
 # Routes "$1"% of writes through both stores in stage dual-write: what the service says it routes by.
 routes() { [ "$(stats | jq -r '"\(.control.stage) \(.control.write_percent)"')" = "dual-write $1" ]; }
 
+say "history: sessions written before the migration starts (stage legacy: the old store only); only the backfill brings them over"
+load drive --url "$url" --phase history --writes 120 --keys 60 --first-key 1000 --concurrency "$concurrency" --log load.log
+
 say "rollout: cutover rollout walks the plan's steps (10% -> 50% -> 100%) in the background and publishes its thresholds"
 cutover rollout "$plan" --json >rollout-1.json 2>rollout.log &
 rollout_pid=$!
@@ -99,6 +102,7 @@ round=0
 while kill -0 "$rollout_pid" 2>/dev/null; do
     round=$((round + 1))
     drive "resume-$round" 100
+    sleep 0.5
 done
 rc=0; wait "$rollout_pid" || rc=$?
 rollout_pid=
@@ -107,7 +111,7 @@ say "rollout complete: $(stats | jq -c '.control | {stage, write_percent, versio
 
 say "conflicts: the partial writes of the fault, in the state store's journal"
 conflicts_found="$(cutover conflicts "$plan" --all --json | jq '.conflicts | length')"
-cutover conflicts "$plan" | tail -3 >&2
+cutover conflicts "$plan" | tail -1 >&2
 say "reconcile: apply the plan's strategy (reconcile: old-wins) and re-check each key"
 reconcile="$(cutover reconcile "$plan" --json)" || fail "cutover reconcile left conflicts: $(jq -c '{resolved, unresolved}' <<<"$reconcile")"
 jq -c '{strategy, strategy_from, resolved, unresolved}' <<<"$reconcile" >&2

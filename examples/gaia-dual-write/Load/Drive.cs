@@ -4,13 +4,14 @@ using System.Text.Json;
 namespace Gaia.Load;
 
 /// <summary>
-/// Sends <c>writes</c> calls (nine PUTs to one DELETE) over <c>keys</c> session ids with <c>concurrency</c> workers.
+/// Sends <c>writes</c> calls (nine PUTs to one DELETE) over <c>keys</c> session ids (numbered from <c>firstKey</c>) with
+/// <c>concurrency</c> workers.
 /// Each worker owns its own keys, so the calls on one key are sequential and the log's order per key is the order the
 /// service saw them. Every call is appended to the log, acknowledged (2xx) or not.
 /// </summary>
 public static class Drive
 {
-    public static async Task<int> RunAsync(Uri url, string phase, int writes, int keys, int concurrency, string logPath)
+    public static async Task<int> RunAsync(Uri url, string phase, int writes, int keys, int concurrency, string logPath, int firstKey = 0)
     {
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
         await using var log = new StreamWriter(logPath, append: true);
@@ -21,7 +22,7 @@ public static class Drive
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
             var rng = new Random(HashCode.Combine(phase, w));
-            var mine = Enumerable.Range(0, keys).Where(k => k % concurrency == w).ToArray();
+            var mine = Enumerable.Range(firstKey, keys).Where(k => k % concurrency == w).ToArray();
             for (var i = 0; i < perWorker; i++)
             {
                 var key = $"s-{mine[rng.Next(mine.Length)]:D4}";

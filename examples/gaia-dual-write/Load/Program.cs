@@ -1,4 +1,4 @@
-// gaia-load drive --url URL --phase NAME --writes N --keys K --concurrency C --log PATH
+// gaia-load drive --url URL --phase NAME --writes N --keys K [--first-key F] --concurrency C --log PATH
 // gaia-load verify --log PATH --old OLD.db --new NEW.db
 using System.Globalization;
 using Gaia.Load;
@@ -13,14 +13,14 @@ string Text(string name) => opts.TryGetValue(name, out var v) ? v : throw new Ar
 
 return args.FirstOrDefault() switch
 {
-    "drive" => await Drive.RunAsync(new Uri(Text("url")), Text("phase"), Int("writes", 200), Int("keys", 100), Int("concurrency", 4), Text("log")),
+    "drive" => await Drive.RunAsync(new Uri(Text("url")), Text("phase"), Int("writes", 200), Int("keys", 100), Int("concurrency", 4), Text("log"), Int("first-key", 0)),
     "verify" => Verify.Run(Text("log"), Text("old"), Text("new")),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: gaia-load drive --url URL --phase NAME [--writes 200] [--keys 100] [--concurrency 4] --log PATH");
+    Console.Error.WriteLine("usage: gaia-load drive --url URL --phase NAME [--writes 200] [--keys 100] [--first-key 0] [--concurrency 4] --log PATH");
     Console.Error.WriteLine("       gaia-load verify --log PATH --old OLD.db --new NEW.db");
     return 2;
 }

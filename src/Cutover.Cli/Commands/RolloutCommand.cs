@@ -89,7 +89,14 @@ internal static class RolloutCommand
                     await state.AuditAsync("routing.rollout.stopped", message, CancellationToken.None).ConfigureAwait(false);
                     if (o.Json)
                     {
-                        CliRuntime.WriteJson(new { plan = plan.Name, completed = false, steps = done, stopped_at_step = i + 1, breach, routing = RoutingCommands.Json(now) });
+                        // One document on stdout, as with every --json command; the error line goes to stderr.
+                        CliRuntime.WriteJson(new
+                        {
+                            plan = plan.Name, completed = false, steps = done, stopped_at_step = i + 1, breach, routing = RoutingCommands.Json(now),
+                            error = new { code = ErrorCodes.RolloutStopped, message }, exit_code = ExitCodes.For(ErrorCodes.RolloutStopped),
+                        });
+                        CliRuntime.Fail("rollout", json: false, ErrorCodes.RolloutStopped, message, []);
+                        return ExitCodes.For(ErrorCodes.RolloutStopped);
                     }
                     throw new CutoverException(ErrorCodes.RolloutStopped, message);
                 }

@@ -115,7 +115,7 @@ public sealed class RoutingCommandTests : IDisposable
     {
         RolloutPlan("    - { percent: 10, hold: 60s }\n    - { percent: 100 }\n");
         var state = _dir.File(".cutover/r/state.db");
-        using var p = Process.Start(CutoverCli.StartInfo(_dir.Path, "rollout", "cutover.yaml"))!;
+        using var p = Process.Start(CutoverCli.StartInfo(_dir.Path, "rollout", "cutover.yaml", "--json"))!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         // Wait until the first step is in the control (the state it leaves, not a delay), then step back as a router would on a breach.
@@ -131,7 +131,11 @@ public sealed class RoutingCommandTests : IDisposable
         Assert.True(p.WaitForExit(TimeSpan.FromSeconds(20)), "rollout did not stop after the step back");
         Assert.Equal(12, p.ExitCode);
         Assert.Contains("error ROLLOUT_STOPPED: stopped at step 1/2: an application's router detected a breach", await stderr, StringComparison.Ordinal);
-        Assert.Contains("step 1/2", await stdout, StringComparison.Ordinal);
+        // One JSON document (a script reads it with one parse): where it stopped, why, and the error with its exit code.
+        var doc = JsonDocument.Parse(await stdout).RootElement;
+        Assert.Equal((1, true, "ROLLOUT_STOPPED", 12), (doc.GetProperty("stopped_at_step").GetInt32(), doc.GetProperty("breach").GetBoolean(),
+            doc.GetProperty("error").GetProperty("code").GetString(), doc.GetProperty("exit_code").GetInt32()));
+        Assert.Equal("legacy", doc.GetProperty("routing").GetProperty("stage").GetString());
         var routing = Routing();
         Assert.Equal(("legacy", 2L), (routing.GetProperty("stage").GetString(), routing.GetProperty("version").GetInt64()));
     }
