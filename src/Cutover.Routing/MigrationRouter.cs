@@ -106,7 +106,18 @@ public sealed class MigrationRouter<TKey, TValue> : IMigrationTarget<TKey, TValu
         {
             return slot.Monitor;
         }
-        Interlocked.CompareExchange(ref _planMonitor, new PlanMonitor(thresholds, new BreachMonitor(BreachOptions.From(thresholds), _time)), slot);
+        BreachMonitor fresh;
+        try
+        {
+            fresh = new BreachMonitor(BreachOptions.From(thresholds), _time);
+        }
+        catch (Exception e) when (e is ArgumentException or OverflowException)
+        {
+            // Thresholds no monitor can take (a control written by hand): this router keeps its own rather than failing calls.
+            RoutingLog.ControlProblem(_log, $"the control's breach thresholds cannot be applied ({e.Message}); using the application's own");
+            return _ownMonitor;
+        }
+        Interlocked.CompareExchange(ref _planMonitor, new PlanMonitor(thresholds, fresh), slot);
         return _planMonitor!.Monitor;
     }
 

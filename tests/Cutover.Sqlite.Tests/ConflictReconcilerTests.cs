@@ -40,8 +40,9 @@ public sealed class ConflictReconcilerTests : IDisposable
         return ctx;
     }
 
-    private static Task<long> RecordAsync(MigrationContext ctx, string entity, string key) =>
-        ctx.State!.RecordConflictAsync(new ConflictRecord(0, entity, key, ConflictRecord.PartialWrite, "new", "timeout", [], DateTimeOffset.UtcNow), CancellationToken.None);
+    private static Task<long> RecordAsync(MigrationContext ctx, string entity, string key, string kind = ConflictRecord.PartialWrite) =>
+        ctx.State!.RecordConflictAsync(new ConflictRecord(0, entity, key, kind, kind == ConflictRecord.PartialWrite ? "new" : null,
+            kind == ConflictRecord.PartialWrite ? "timeout" : null, [], DateTimeOffset.UtcNow), CancellationToken.None);
 
     private static string? Body(string db, string column, long id) => SqliteFile.Scalar(db, $"SELECT {column} FROM notes WHERE id = {id}") as string;
 
@@ -143,16 +144,22 @@ public sealed class ConflictReconcilerTests : IDisposable
     }
 
     [Fact]
-    public async Task Strategy_FollowsTheRoutingControlsLeader_WhenNeitherOptionNorPlanSaysOne()
+    public async Task Strategy_WhenNeitherOptionNorPlanSaysOne_AShadowMismatchFollowsTheLeader_APartialWriteTheSideThatTookIt()
     {
         await using var ctx = await MigratedAsync();
-        await RecordAsync(ctx, "notes", "2");
+        var mismatch = await RecordAsync(ctx, "notes", "2", ConflictRecord.ShadowMismatch);
+        var partial = await RecordAsync(ctx, "notes", "1");
         await ctx.State!.SetValueAsync(ControlKeys.Routing, (RoutingControl.Initial(DateTimeOffset.UtcNow) with { Stage = RoutingControl.RampDown }).ToJson(), CancellationToken.None);
 
         var result = await ConflictReconciler.RunAsync(ctx, new ReconcileOptions(), CancellationToken.None);
 
-        Assert.Equal((ReconcileStrategy.NewWins, "new leads: stage ramp-down"), (result.Strategy, result.StrategyFrom));
+        Assert.Equal((ReconcileStrategy.NewWins, "the side that took the write, for partial writes; otherwise the leader (new leads: stage ramp-down)"),
+            (result.Strategy, result.StrategyFrom));
+        Assert.Equal(ReconcileStrategy.NewWins, result.Conflicts.Single(c => c.Conflict.Id == mismatch).Strategy);
         Assert.Equal("b2", Body(Old, "body", 2));
+        // The new side failed that write while new now leads: the old row (the write that was taken) still wins.
+        Assert.Equal(ReconcileStrategy.OldWins, result.Conflicts.Single(c => c.Conflict.Id == partial).Strategy);
+        Assert.True(result.Conflicts.All(c => c.Resolved));
     }
 
     [Fact]

@@ -102,11 +102,12 @@ internal static class RoutingCommands
     }
 
     /// <summary>
-    /// <paramref name="control"/> carrying the plan's breach thresholds (<c>rollout: { thresholds, on_breach }</c>) when the
-    /// plan sets them, so every change from the CLI also tells the routers the plan's current thresholds; unchanged otherwise.
+    /// <paramref name="control"/> carrying the plan's breach thresholds (<c>rollout: { thresholds, on_breach }</c>), so every
+    /// change from the CLI tells the routers the plan's current ones: none when the plan sets none (each application's own
+    /// apply again), so taking them out of the plan and running any of stage, traffic or rollout clears them.
     /// </summary>
     public static RoutingControl WithPlanThresholds(Plan.MigrationPlan plan, RoutingControl control) =>
-        plan.Rollout?.Thresholds is { } t ? control with { Thresholds = t } : control;
+        control with { Thresholds = plan.Rollout?.Thresholds };
 
     /// <summary>Stores <paramref name="control"/> for every application and writes <paramref name="action"/> to the audit log.</summary>
     public static async Task SaveAsync(IStateStore state, RoutingControl control, string action, string detail, CancellationToken ct)

@@ -112,6 +112,14 @@ public static partial class PlanLoader
                 Error(At(node, "window"), "window must be more than zero", "write window: 30s");
             }
             var minCalls = OptionalInt(node, "min_calls", d.MinCalls, 1, 1_000_000);
+            if (p99 > TimeSpan.FromHours(24))
+            {
+                Error(At(node, "max_p99"), "max_p99 is more than 24h", "write max_p99: 500ms");
+            }
+            if (window > TimeSpan.FromHours(24))
+            {
+                Error(At(node, "window"), "window is more than 24h", "write window: 30s");
+            }
             return new RoutingThresholds(rate, p99.TotalMilliseconds, window.TotalSeconds, minCalls, onBreach ?? d.OnBreach);
         }
     }

@@ -22,17 +22,18 @@ public sealed record RoutingThresholds(double MaxErrorRate, double MaxP99Ms, dou
         {
             errors.Add(FormattableString.Invariant($"max_error_rate is {MaxErrorRate}: give a share from 0 to 1 (0.05 is 5 %)"));
         }
-        if (!(MaxP99Ms > 0) || double.IsInfinity(MaxP99Ms))
+        // Bounds a router can turn into a window and a limit (a TimeSpan of at least a microsecond, at most a day).
+        if (!(MaxP99Ms is >= 0.001 and <= 86_400_000))
         {
-            errors.Add(FormattableString.Invariant($"max_p99 is {MaxP99Ms} ms: give a positive duration such as 500ms"));
+            errors.Add(FormattableString.Invariant($"max_p99 is {MaxP99Ms} ms: give a duration from 1us to 24h, such as 500ms"));
         }
-        if (!(WindowSeconds > 0) || double.IsInfinity(WindowSeconds))
+        if (!(WindowSeconds is >= 0.001 and <= 86_400))
         {
-            errors.Add(FormattableString.Invariant($"window is {WindowSeconds} s: give a positive duration such as 30s"));
+            errors.Add(FormattableString.Invariant($"window is {WindowSeconds} s: give a duration from 1ms to 24h, such as 30s"));
         }
-        if (MinCalls < 1)
+        if (MinCalls is < 1 or > 1_000_000)
         {
-            errors.Add($"min_calls is {MinCalls}: give 1 or more");
+            errors.Add($"min_calls is {MinCalls}: give 1 to 1000000");
         }
         if (OnBreach is not (StepBack or Freeze))
         {

@@ -66,16 +66,29 @@ public static class ConflictReconciler
     public static async Task<ReconcileResult> RunAsync(MigrationContext ctx, ReconcileOptions options, CancellationToken ct)
     {
         var state = ctx.State;
+        if (options.Entity is { } only && !ctx.Entities.Any(e => string.Equals(e.Name, only, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new CutoverException(ErrorCodes.UsageInvalid,
+                $"--entity {only}: plan '{ctx.Plan.Name}' has no such entity (entities: {string.Join(", ", ctx.Entities.Select(x => x.Name))})");
+        }
         var control = state is null ? null : RoutingControl.Parse(await state.GetValueAsync(ControlKeys.Routing, ct).ConfigureAwait(false));
+        var leader = ReconcileStrategies.FromLeader(control ?? RoutingControl.Initial(ctx.Time.GetUtcNow()));
         var (strategy, from) = options.Strategy is { } given ? (given, "--strategy")
             : ctx.Plan.Reconcile is { } planned ? (planned, "the plan's reconcile:")
-            : ReconcileStrategies.FromLeader(control ?? RoutingControl.Initial(ctx.Time.GetUtcNow()));
+            : (leader.Strategy, $"the side that took the write, for partial writes; otherwise the leader ({leader.Why})");
         if (state is null)
         {
             // A dry run of a plan that has no state yet: no journal, nothing to reconcile.
             return new ReconcileResult(strategy, from, options.DryRun, []);
         }
-        var open = (await state.ConflictsAsync(unresolvedOnly: true, ct).ConfigureAwait(false))
+        var journal = await state.ConflictsAsync(unresolvedOnly: false, ct).ConfigureAwait(false);
+        if (options.Ids is { } ids && ids.Where(id => !journal.Any(c => c.Id == id)).ToList() is { Count: > 0 } unknown)
+        {
+            throw new CutoverException(ErrorCodes.UsageInvalid,
+                $"--ids: no conflict {string.Join(", ", unknown)} in the journal of plan '{ctx.Plan.Name}' (cutover conflicts PLAN --all lists them)");
+        }
+        var open = journal
+            .Where(c => c.ResolvedAt is null)
             .Where(c => options.Ids is null || options.Ids.Contains(c.Id))
             .Where(c => options.Entity is null || string.Equals(c.Entity, options.Entity, StringComparison.OrdinalIgnoreCase))
             .ToList();
@@ -92,26 +105,38 @@ public static class ConflictReconciler
                         $"'{c.Entity}' is not an entity of plan '{ctx.Plan.Name}' (entities: {string.Join(", ", ctx.Entities.Select(x => x.Name))}); left open")));
                     continue;
                 }
-                var s = options.Strategy ?? e.Plan.Reconcile ?? strategy;
-                var keys = group.GroupBy(c => c.Key, StringComparer.Ordinal).ToList();
-                switch (s)
+                var chosen = options.Strategy ?? e.Plan.Reconcile ?? ctx.Plan.Reconcile;
+                foreach (var byStrategy in group.GroupBy(c => c.Key, StringComparer.Ordinal)
+                    .GroupBy(k => chosen ?? ByFailedSide(k) ?? leader.Strategy))
                 {
-                    case ReconcileStrategy.OldWins:
-                        results.AddRange(await OldWinsAsync(ctx, e, keys, options.DryRun, ct).ConfigureAwait(false));
-                        break;
-                    case ReconcileStrategy.NewWins:
-                        if (!options.DryRun)
+                    var keys = byStrategy.ToList();
+                    try
+                    {
+                        if (byStrategy.Key == ReconcileStrategy.NewWins)
                         {
-                            // The forward comparison of this entity's chunks is out of date once its source rows change.
-                            ChunkCheckpoint.Forget(ctx.Plan.StateDirectory, e.Name);
+                            if (!options.DryRun)
+                            {
+                                // The forward comparison of this entity's chunks is out of date once its source rows change.
+                                ChunkCheckpoint.Forget(ctx.Plan.StateDirectory, e.Name);
+                            }
+                            sourceWriter ??= await ctx.Registry.For(ctx.Plan.Source, "source")
+                                .OpenTargetAsync(ctx.Plan.Source, ctx.Plan.BaseDirectory, readOnly: options.DryRun, ct).ConfigureAwait(false);
                         }
-                        sourceWriter ??= await ctx.Registry.For(ctx.Plan.Source, "source")
-                            .OpenTargetAsync(ctx.Plan.Source, ctx.Plan.BaseDirectory, readOnly: options.DryRun, ct).ConfigureAwait(false);
-                        results.AddRange(await NewWinsAsync(ctx, sourceWriter, e, keys, options.DryRun, ct).ConfigureAwait(false));
-                        break;
-                    default:
-                        results.AddRange(await ManualAsync(ctx, e, keys, options.DryRun, ct).ConfigureAwait(false));
-                        break;
+                        results.AddRange(byStrategy.Key switch
+                        {
+                            ReconcileStrategy.OldWins => await OldWinsAsync(ctx, e, keys, options.DryRun, ct).ConfigureAwait(false),
+                            ReconcileStrategy.NewWins => await NewWinsAsync(ctx, sourceWriter!, e, keys, options.DryRun, ct).ConfigureAwait(false),
+                            _ => await ManualAsync(ctx, e, keys, options.DryRun, ct).ConfigureAwait(false),
+                        });
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                    {
+                        // One entity's failure (a constraint the winning row breaks, a store that refuses the key) leaves its
+                        // conflicts open with the reason; the others are still settled, resolved and audited.
+                        var (code, message) = ex is CutoverException ce ? (ce.Code, ce.Message) : (ErrorCodes.Internal, $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
+                        results.AddRange(keys.SelectMany(k => k).Select(c => new ReconciledConflict(c, byStrategy.Key, ReconciledConflict.None, null, false, code,
+                            $"{byStrategy.Key.Words()} failed for {e.Name}: {message}; left open")));
+                    }
                 }
             }
         }
@@ -121,26 +146,42 @@ public static class ConflictReconciler
             {
                 await sourceWriter.DisposeAsync().ConfigureAwait(false);
             }
-        }
-        if (!options.DryRun)
-        {
-            foreach (var r in results.Where(r => r.Resolved))
+            if (!options.DryRun)
             {
-                await state.ResolveConflictAsync(r.Conflict.Id, r.Resolution!, ct).ConfigureAwait(false);
-                CutoverMetrics.ConflictsResolved.Add(1, new KeyValuePair<string, object?>("entity", r.Conflict.Entity), new KeyValuePair<string, object?>("resolution", r.Resolution));
-            }
-            if (results.Count > 0)
-            {
-                await state.AuditAsync("reconcile", $"{strategy.Words()} ({from}): {results.Count(r => r.Resolved)} resolved, {results.Count(r => !r.Resolved)} still open"
-                    + string.Concat(results.GroupBy(r => (r.Conflict.Entity, r.Strategy)).Select(g =>
-                        $"; {g.Key.Entity} ({g.Key.Strategy.Words()}): {g.Count(r => r.Resolved)} resolved, {g.Count(r => !r.Resolved)} open")), ct).ConfigureAwait(false);
+                // Also after Ctrl-C: what was settled is recorded, and the audit log says what was written.
+                await RecordAsync(state, strategy, from, results).ConfigureAwait(false);
             }
         }
         return new ReconcileResult(strategy, from, options.DryRun, results);
     }
 
+    /// <summary>
+    /// With no strategy given anywhere, a partial write is settled by the side that took it: the write the caller was told
+    /// succeeded when the follower failed (so it is never lost, whoever leads now), and the leader's state when the leader
+    /// failed. Null for a key whose latest conflict is a shadow mismatch: the leader decides.
+    /// </summary>
+    private static ReconcileStrategy? ByFailedSide(IGrouping<string, ConflictRecord> key) =>
+        key.MaxBy(c => c.Id) is { Kind: ConflictRecord.PartialWrite, FailedSide: { } failed }
+            ? failed == RoutingControl.LeadOld ? ReconcileStrategy.NewWins : ReconcileStrategy.OldWins
+            : null;
+
+    private static async Task RecordAsync(IStateStore state, ReconcileStrategy strategy, string from, List<ReconciledConflict> results)
+    {
+        foreach (var r in results.Where(r => r.Resolved))
+        {
+            await state.ResolveConflictAsync(r.Conflict.Id, r.Resolution!, CancellationToken.None).ConfigureAwait(false);
+            CutoverMetrics.ConflictsResolved.Add(1, new KeyValuePair<string, object?>("entity", r.Conflict.Entity), new KeyValuePair<string, object?>("resolution", r.Resolution));
+        }
+        if (results.Count > 0)
+        {
+            await state.AuditAsync("reconcile", $"{strategy.Words()} ({from}): {results.Count(r => r.Resolved)} resolved, {results.Count(r => !r.Resolved)} still open"
+                + string.Concat(results.GroupBy(r => (r.Conflict.Entity, r.Strategy)).Select(g =>
+                    $"; {g.Key.Entity} ({g.Key.Strategy.Words()}): {g.Count(r => r.Resolved)} resolved, {g.Count(r => !r.Resolved)} open")), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The new row made equal to the old one: repair of exactly these keys, with its re-verification.</summary>
-    private static async Task<List<ReconciledConflict>> OldWinsAsync(MigrationContext ctx, BoundEntity e, List<IGrouping<string, ConflictRecord>> keys, bool dryRun,
+    private static async Task<List<ReconciledConflict>> OldWinsAsync(MigrationContext ctx, BoundEntity e, IReadOnlyList<IGrouping<string, ConflictRecord>> keys, bool dryRun,
         CancellationToken ct)
     {
         var (requests, results) = Requests(e, keys, ReconcileStrategy.OldWins);
@@ -158,7 +199,7 @@ public static class ConflictReconciler
     /// as the target, through the reverse binding), then the keys compared the usual way, old through the transforms to new.
     /// </summary>
     private static async Task<List<ReconciledConflict>> NewWinsAsync(MigrationContext ctx, ITargetStore sourceWriter, BoundEntity e,
-        List<IGrouping<string, ConflictRecord>> keys, bool dryRun, CancellationToken ct)
+        IReadOnlyList<IGrouping<string, ConflictRecord>> keys, bool dryRun, CancellationToken ct)
     {
         BoundEntity back;
         try
@@ -185,7 +226,7 @@ public static class ConflictReconciler
         };
         // Not disposed: it borrows the command's target and state and the caller's source writer.
         var (backRequests, results) = Requests(back, keys, ReconcileStrategy.NewWins);
-        var written = await Repairer.RunAsync(reverse, backRequests.Select(r => r.Request).ToList(), dryRun, audit: false, ct).ConfigureAwait(false);
+        var written = await Repairer.RunAsync(reverse, backRequests.Select(r => r.Request).ToList(), dryRun, audit: false, ct, reverse: true).ConfigureAwait(false);
         var (forwardRequests, _) = Requests(e, keys, ReconcileStrategy.NewWins);
         var check = dryRun ? null : await Repairer.CheckAsync(ctx, forwardRequests.Select(r => r.Request).ToList(), ct).ConfigureAwait(false);
         var forwardByKey = forwardRequests.ToDictionary(f => f.Conflicts[0].Key, f => f.Request, StringComparer.Ordinal);
@@ -201,7 +242,7 @@ public static class ConflictReconciler
     }
 
     /// <summary>Nothing written: each key compared on both sides; those that agree now (fixed by hand) are resolved.</summary>
-    private static async Task<List<ReconciledConflict>> ManualAsync(MigrationContext ctx, BoundEntity e, List<IGrouping<string, ConflictRecord>> keys, bool dryRun,
+    private static async Task<List<ReconciledConflict>> ManualAsync(MigrationContext ctx, BoundEntity e, IReadOnlyList<IGrouping<string, ConflictRecord>> keys, bool dryRun,
         CancellationToken ct)
     {
         var (requests, results) = Requests(e, keys, ReconcileStrategy.Manual);
@@ -221,7 +262,7 @@ public static class ConflictReconciler
     /// conflicts whose key does not parse are answered at once with <see cref="ErrorCodes.ConflictKeyInvalid"/>.
     /// </summary>
     private static (List<(RepairRequest Request, IReadOnlyList<ConflictRecord> Conflicts)> Requests, List<ReconciledConflict> Refused) Requests(
-        BoundEntity e, List<IGrouping<string, ConflictRecord>> keys, ReconcileStrategy strategy)
+        BoundEntity e, IReadOnlyList<IGrouping<string, ConflictRecord>> keys, ReconcileStrategy strategy)
     {
         var requests = new List<(RepairRequest, IReadOnlyList<ConflictRecord>)>();
         var refused = new List<ReconciledConflict>();
@@ -248,6 +289,13 @@ public static class ConflictReconciler
             : done.Deleted.Count > 0 ? ReconciledConflict.Delete
             : ReconciledConflict.None;
         var problem = Problem(done) ?? (dryRun ? null : Problem(check) ?? (check is null ? (ErrorCodes.Internal, "the key was not compared again") : null));
+        if (problem is null && done is not null && action == ReconciledConflict.None)
+        {
+            // Nothing to copy and nothing to delete: neither store has a row under this key. A key the application records
+            // unlike the store (another case, a GUID's format) looks exactly like this, so it is never taken as settled.
+            problem = (ErrorCodes.ConflictKeyNotFound, $"key '{conflicts[0].Key}' names no row in either store; check that the router's KeyText gives "
+                + "the key as the store holds it; if the row was deleted on both sides since, close it with --strategy manual");
+        }
         return conflicts.Select(c => new ReconciledConflict(c, strategy, action, action == ReconciledConflict.None ? null : direction, !dryRun && problem is null,
             problem?.Code, problem?.Message));
     }

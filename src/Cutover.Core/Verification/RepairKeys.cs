@@ -60,16 +60,15 @@ public static class RepairKeys
     {
         problem = null;
         var width = e.SourceKey.Count;
-        var integer = IntegerColumns(e);
         if (width == 1)
         {
-            return Coerce([text], 1, integer);
+            return Typed([text], e, out problem);
         }
         try
         {
             if (JsonNode.Parse(text) is JsonArray a && a.Count == width && a.All(x => x is not null))
             {
-                return Coerce(a.Select(x => x!.ToString()).ToArray(), width, integer);
+                return Typed(a.Select(x => x!.ToString()).ToArray(), e, out problem);
             }
         }
         catch (JsonException)
@@ -78,6 +77,63 @@ public static class RepairKeys
         }
         problem = $"'{text}' is not a key of {e.Name}: its key has {width} columns ({string.Join(", ", e.SourceKey)}); record it as a JSON array, e.g. [1,\"a\"]";
         return null;
+    }
+
+    /// <summary>
+    /// Each part in its key column's kind: an integer column (typed, or a rowid) takes only integers, a numeric, timestamp or
+    /// date column its ISO text; untyped SQLite columns as <see cref="Coerce"/> reads them. Null, with the reason, when a part
+    /// cannot be a value of its column, so a key that names no row is never taken for one that does.
+    /// </summary>
+    private static object?[]? Typed(string[] parts, BoundEntity e, out string? problem)
+    {
+        problem = null;
+        var key = new object?[parts.Length];
+        var integer = IntegerColumns(e);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var name = e.SourceKey[i];
+            var p = parts[i];
+            var column = e.Source.Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+            // SQLite's INTEGER PRIMARY KEY is the rowid: it holds nothing but integers, whatever its untyped kind says.
+            var rowidAlias = parts.Length == 1 && column is { Kind: Schema.ColumnKind.Dynamic }
+                && string.Equals(column.DeclaredType?.Trim(), "INTEGER", StringComparison.OrdinalIgnoreCase);
+            var kind = e.KeyIsRowid || rowidAlias ? Schema.ColumnKind.Integer : column?.Kind ?? Schema.ColumnKind.Dynamic;
+            string? reason = null;
+            switch (kind)
+            {
+                case Schema.ColumnKind.Integer:
+                    if (long.TryParse(p, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+                    {
+                        key[i] = n;
+                    }
+                    else
+                    {
+                        reason = "holds integers";
+                    }
+                    break;
+                case Schema.ColumnKind.Numeric:
+                    key[i] = Values.Numeric.TryParse(p, out var number, out _) ? number : null;
+                    reason = key[i] is null ? "holds decimal numbers" : null;
+                    break;
+                case Schema.ColumnKind.Timestamp:
+                    key[i] = Values.Timestamp.TryParseIso(p, out var at, out _) ? at : null;
+                    reason = key[i] is null ? "holds timestamps (ISO 8601 with an offset)" : null;
+                    break;
+                case Schema.ColumnKind.Date:
+                    key[i] = Values.Date.TryParseIso(p, out var day, out _) ? day : null;
+                    reason = key[i] is null ? "holds dates (YYYY-MM-DD)" : null;
+                    break;
+                default:
+                    key[i] = Coerce([p], 1, [integer[i]])![0];
+                    break;
+            }
+            if (reason is not null)
+            {
+                problem = $"'{p}' is not a key of {e.Name}: {name} {reason}; check that the application records the key as the store holds it";
+                return null;
+            }
+        }
+        return key;
     }
 
     private static bool[] IntegerColumns(BoundEntity e) => e.SourceKey.Select(k => e.KeyIsRowid || IsIntegerColumn(e, k)).ToArray();

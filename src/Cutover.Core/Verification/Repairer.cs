@@ -48,9 +48,15 @@ public static class Repairer
     public static Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, bool dryRun, CancellationToken ct) =>
         RunAsync(ctx, requests, dryRun, audit: true, ct);
 
-    /// <summary>As <see cref="RunAsync(MigrationContext, IReadOnlyList{RepairRequest}, bool, CancellationToken)"/>; without <paramref name="audit"/> the caller writes its own audit entry.</summary>
-    public static Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, bool dryRun, bool audit, CancellationToken ct) =>
-        RunAsync(ctx, requests, dryRun ? Mode.DryRun : Mode.Apply, audit, ct);
+    /// <summary>
+    /// As <see cref="RunAsync(MigrationContext, IReadOnlyList{RepairRequest}, bool, CancellationToken)"/>; without <paramref name="audit"/>
+    /// the caller writes its own audit entry. <paramref name="reverse"/>: <paramref name="ctx"/> is the plan turned round (the
+    /// target read as the source, the source written), so the forward copy's failure records and chunk records, which are
+    /// keyed by the forward entity, are left alone.
+    /// </summary>
+    public static Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, bool dryRun, bool audit, CancellationToken ct,
+        bool reverse = false) =>
+        RunAsync(ctx, requests, dryRun ? Mode.DryRun : Mode.Apply, audit, ct, reverse);
 
     /// <summary>
     /// Writes nothing: compares exactly the requested keys on both sides as repair would leave them. A source row whose copy
@@ -60,7 +66,8 @@ public static class Repairer
     public static Task<RepairResult> CheckAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, CancellationToken ct) =>
         RunAsync(ctx, requests, Mode.Check, audit: false, ct);
 
-    private static async Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, Mode mode, bool audit, CancellationToken ct)
+    private static async Task<RepairResult> RunAsync(MigrationContext ctx, IReadOnlyList<RepairRequest> requests, Mode mode, bool audit, CancellationToken ct,
+        bool reverse = false)
     {
         var dryRun = mode == Mode.DryRun;
         // Parents first, as the plan orders entities.
@@ -135,7 +142,7 @@ public static class Repairer
             }
             return new RepairResult(checkedEntities, DryRun: false);
         }
-        foreach (var (request, _, _, _) in planned)
+        foreach (var (request, _, _, _) in planned.Where(_ => !reverse))
         {
             // What an interrupted verify had compared is out of date from here on (forgotten first: a crash in between loses nothing).
             ChunkCheckpoint.Forget(ctx.Plan.StateDirectory, request.Entity.Name);
@@ -144,7 +151,10 @@ public static class Repairer
         {
             await ctx.Target.ApplyAsync(changes, ct).ConfigureAwait(false);
         }
-        await ResolveFailuresAsync(ctx, planned.Select(p => (p.Request.Entity, p.Copied)).ToList(), ct).ConfigureAwait(false);
+        if (!reverse)
+        {
+            await ResolveFailuresAsync(ctx, planned.Select(p => (p.Request.Entity, p.Copied)).ToList(), ct).ConfigureAwait(false);
+        }
         var results = new List<RepairedEntity>();
         foreach (var (request, copied, deleted, notRepaired) in planned)
         {

@@ -209,17 +209,107 @@ public sealed class ReconcileCommandTests : IDisposable
     [InlineData(new[] { "dual-write", "--lead", "new" }, "new-wins", "new leads: stage dual-write, lead new")]
     [InlineData(new[] { "dual-write", "--lead", "old" }, "old-wins", "old leads: stage dual-write, lead old")]
     [InlineData(new[] { "shadow" }, "old-wins", "old leads: stage shadow")]
-    public async Task Strategy_WithoutOne_TheSideThatLeadsWins(string[] stage, string strategy, string why)
+    public async Task Strategy_WithoutOne_APartialWriteGoesToTheSideThatTookIt_AShadowMismatchToTheLeader(string[] stage, string strategy, string why)
     {
         await DivergedAsync();
+        var mismatch = await RecordAsync("sessions", "s-4", ConflictRecord.ShadowMismatch, null, "title");
         var set = CutoverCli.Run(_dir.Path, ["stage", "cutover.yaml", .. stage]);
         Assert.True(set.ExitCode == 0, set.ToString());
 
         var r = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--json");
 
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal((strategy, why), (Json(r).GetProperty("strategy").GetString(), Json(r).GetProperty("strategy_from").GetString()));
-        Assert.Equal(strategy == "new-wins" ? "two (new)" : "two", Title(strategy == "new-wins" ? Old : New, "s-2"));
+        var doc = Json(r);
+        Assert.Equal(strategy, doc.GetProperty("strategy").GetString());
+        Assert.Equal($"the side that took the write, for partial writes; otherwise the leader ({why})", doc.GetProperty("strategy_from").GetString());
+        // s-1: new missed the write (new failed), so old's row wins whoever leads now; s-2's latest conflict: old failed, so new's row wins.
+        Assert.Equal(("one", "two (new)"), (Title(New, "s-1"), Title(Old, "s-2")));
+        Assert.Equal(("old-wins", "new-wins"), (Conflict(doc, 1).GetProperty("strategy").GetString(), Conflict(doc, 3).GetProperty("strategy").GetString()));
+        // s-4 (a shadow mismatch): the side that leads.
+        Assert.Equal(strategy, Conflict(doc, mismatch).GetProperty("strategy").GetString());
+        Assert.Equal(strategy == "new-wins" ? ("four (new)", "four (new)") : ("four", "four"), (Title(Old, "s-4"), Title(New, "s-4")));
+    }
+
+    [Fact]
+    public async Task AKeyNoStoreHas_StaysOpenAsNotFound_AndAKeyNotOfTheColumnsKind_AsInvalid_WhileTheOthersResolve()
+    {
+        await DivergedAsync();
+        // Recorded unlike the store: another case (text keys compare exactly), and nothing under it on either side.
+        var wrongCase = await RecordAsync("sessions", "S-1", ConflictRecord.PartialWrite, "new");
+
+        var r = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--strategy", "old-wins", "--json");
+
+        Assert.Equal(5, r.ExitCode);
+        var c = Conflict(Json(r), wrongCase);
+        Assert.Equal("CONFLICT_KEY_NOT_FOUND", c.GetProperty("error").GetProperty("code").GetString());
+        Assert.False(c.GetProperty("resolved").GetBoolean());
+        Assert.Equal(4, Json(r).GetProperty("resolved").GetInt32());
+        Assert.Equal(1, Unresolved());
+
+        // Closed by an operator who checked it: manual takes a key neither side has.
+        var manual = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--strategy", "manual", "--ids", $"{wrongCase}");
+        Assert.True(manual.ExitCode == 0, manual.ToString());
+        Assert.Equal(0, Unresolved());
+    }
+
+    [Fact]
+    public async Task AnIntegerKeyRecordedAsOtherText_IsInvalid_AndNeverTakenAsSettled()
+    {
+        Db.Exec(Old, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes VALUES (7, 'a');");
+        Db.Exec(New, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);");
+        _dir.Write("cutover.yaml", "name: r\nsource: sqlite:./app.db\ntarget: sqlite:./app_v2.db\nentities:\n  - table: notes\n");
+        var bad = await RecordAsync("notes", "note-7", ConflictRecord.PartialWrite, "new");
+        var good = await RecordAsync("notes", "7", ConflictRecord.PartialWrite, "new");
+
+        var r = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--json");
+
+        Assert.Equal(5, r.ExitCode);
+        var doc = Json(r);
+        Assert.Equal("CONFLICT_KEY_INVALID", Conflict(doc, bad).GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("id holds integers", Conflict(doc, bad).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(Conflict(doc, good).GetProperty("resolved").GetBoolean());
+        Assert.Equal("a", Db.Scalar(New, "SELECT body FROM notes WHERE id = 7"));
+    }
+
+    [Fact]
+    public async Task OneEntityFailing_LeavesItsConflictsOpenWithTheReason_WhileTheOthersAreWrittenResolvedAndAudited()
+    {
+        // notes: new wins, but the old store refuses the new row (a CHECK the new store does not have).
+        Db.Exec(Old, "CREATE TABLE sessions (id TEXT PRIMARY KEY, title TEXT); INSERT INTO sessions VALUES ('s-1', 'one');"
+            + "CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT CHECK (length(body) < 6)); INSERT INTO notes VALUES ('n-1', 'short');");
+        Db.Exec(New, "CREATE TABLE sessions (id TEXT PRIMARY KEY, title TEXT);"
+            + "CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT); INSERT INTO notes VALUES ('n-1', 'much too long');");
+        _dir.Write("cutover.yaml", "name: r\nsource: sqlite:./app.db\ntarget: sqlite:./app_v2.db\nentities:\n  - table: sessions\n    reconcile: old-wins\n"
+            + "  - table: notes\n    reconcile: new-wins\n");
+        var session = await RecordAsync("sessions", "s-1", ConflictRecord.PartialWrite, "new");
+        var note = await RecordAsync("notes", "n-1", ConflictRecord.PartialWrite, "old");
+
+        var r = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--json");
+
+        Assert.Equal(5, r.ExitCode);
+        var doc = Json(r);
+        Assert.True(Conflict(doc, session).GetProperty("resolved").GetBoolean());
+        Assert.Equal("one", Db.Scalar(New, "SELECT title FROM sessions WHERE id = 's-1'"));
+        var failed = Conflict(doc, note);
+        Assert.False(failed.GetProperty("resolved").GetBoolean());
+        Assert.Contains("new wins failed for notes", failed.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("short", Db.Scalar(Old, "SELECT body FROM notes WHERE id = 'n-1'"));
+        Assert.Equal(1, Unresolved());
+        Assert.Equal(1L, Db.Scalar(State, "SELECT COUNT(*) FROM audit WHERE action = 'reconcile'"));
+    }
+
+    [Theory]
+    [InlineData("--entity", "sesions", "plan 'r' has no such entity")]
+    [InlineData("--ids", "999", "no conflict 999 in the journal")]
+    public async Task AnEntityOrIdThatIsNotThere_IsAUsageError(string option, string value, string expected)
+    {
+        await DivergedAsync();
+
+        var r = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--strategy", "old-wins", option, value);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.StdErr, StringComparison.Ordinal);
+        Assert.Equal(4, Unresolved());
     }
 
     [Fact]

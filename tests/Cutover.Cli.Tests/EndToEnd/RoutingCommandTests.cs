@@ -176,6 +176,13 @@ public sealed class RoutingCommandTests : IDisposable
         var routing = Routing();
         Assert.Equal((100, "freeze"), (routing.GetProperty("write_percent").GetInt32(), routing.GetProperty("thresholds").GetProperty("on_breach").GetString()));
         Assert.Contains("breach thresholds (from the plan): error rate > 1.0 % or p99 > 200 ms", text.StdOut, StringComparison.Ordinal);
+
+        // Taken out of the plan: the next change clears them, and the applications' own apply again.
+        var plain = File.ReadAllText(_dir.File("cutover.yaml")).Replace("  on_breach: freeze\n", "", StringComparison.Ordinal)
+            .Replace("  thresholds: { max_error_rate: 1%, max_p99: 200ms, window: 10s, min_calls: 5 }\n", "", StringComparison.Ordinal);
+        _dir.Write("cutover.yaml", plain);
+        Assert.Equal(0, CutoverCli.Run(_dir.Path, "traffic", "cutover.yaml", "--reads", "50").ExitCode);
+        Assert.Equal(JsonValueKind.Null, Routing().GetProperty("thresholds").ValueKind);
     }
 
     [Fact]
