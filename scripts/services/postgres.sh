@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts and stops a throwaway PostgreSQL 15 for the tests: a fresh initdb in a temporary
-# directory, listening on 127.0.0.1 at a free port, durability switched off (tests only),
-# wal_level=logical with room for the replication slots that capture: logical tests create
-# (the role may replicate: slots, publications and pg_replication_slot_advance need it).
+# directory, listening on 127.0.0.1 at a free port, durability switched off (tests only;
+# CUTOVER_PG_DURABLE=1 below keeps it on), wal_level=logical with room for the replication
+# slots that capture: logical tests create (the role may replicate: slots, publications and
+# pg_replication_slot_advance need it).
 #
 #   scripts/services/postgres.sh start   # prints the env file; source it for CUTOVER_TEST_PG
 #   scripts/services/postgres.sh stop    # stops the server and removes its directory
@@ -10,6 +11,13 @@
 # The env file lives at $CUTOVER_PG_ENV_FILE (default: $TMPDIR/cutover-test-pg.env). Both
 # commands are idempotent: start reuses a server that is still running, stop is quiet when
 # nothing runs. initdb refuses to run as root, so as root the binaries run as `postgres`.
+# Servers with different env files run side by side: each start makes its own directory
+# (mktemp) and takes its own free port, and stop stops only the server its env file names.
+#
+# CUTOVER_PG_DURABLE=1 at start keeps PostgreSQL's production defaults for durability
+# (fsync=on, synchronous_commit=on, full_page_writes=on: a commit waits for its WAL flush)
+# instead of switching them off; benchmarks use it to model a real server. The env file
+# then holds CUTOVER_PG_DURABLE='1'.
 set -euo pipefail
 
 envfile="${CUTOVER_PG_ENV_FILE:-${TMPDIR:-/tmp}/cutover-test-pg.env}"
@@ -43,7 +51,16 @@ urlencode() {
 
 start() {
   [ -x "$pgbin/initdb" ] || die "PostgreSQL 15 binaries not found (looked in /usr/lib/postgresql/15/bin and PATH); install postgresql-15"
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" durable=0
+  case "${CUTOVER_PG_DURABLE:-0}" in
+    0|"") ;;
+    1) durable=1; durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on" ;;
+    *) die "CUTOVER_PG_DURABLE must be 0 or 1, got '$CUTOVER_PG_DURABLE'" ;;
+  esac
   if running; then
+    # shellcheck disable=SC1090
+    [ "$(. "$envfile"; echo "${CUTOVER_PG_DURABLE:-0}")" = "$durable" ] \
+      || die "the server of $envfile runs with other durability settings than CUTOVER_PG_DURABLE=$durable asks; stop it first"
     echo "$envfile"
     return 0
   fi
@@ -66,7 +83,7 @@ start() {
   for attempt in 1 2 3; do
     port="$(free_port)"
     if as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$log" -w -t 30 \
-         -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c wal_level=logical -c max_replication_slots=64 -c max_wal_senders=64" \
+         -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir $durability -c wal_level=logical -c max_replication_slots=64 -c max_wal_senders=64" \
          start >/dev/null 2>&1; then
       started=1; break
     fi
@@ -104,6 +121,7 @@ SQL
     echo "CUTOVER_PG_DIR='$dir'"
     echo "CUTOVER_PG_PORT='$port'"
     echo "CUTOVER_PG_PID='$(head -1 "$dir/data/postmaster.pid")'"
+    echo "CUTOVER_PG_DURABLE='$durable'"
   } > "$envfile"
   echo "$envfile"
 }

@@ -22,7 +22,9 @@ internal static class DualWriteCommand
 
           --engine E        postgres: two databases (dualbench_old, dualbench_new) on the server named by the
                             environment variable CUTOVER_BENCH_PG (an Npgsql connection string whose database
-                            may create databases); sqlite: two WAL files in --dir
+                            may create databases), or, when CUTOVER_BENCH_PG_NEW names a second server the same
+                            way, dualbench_old on the first and dualbench_new on the second; sqlite: two WAL
+                            files in --dir
           --writes N        measured writes per scenario (default 5000)
           --warmup N        writes per scenario before measuring, not recorded (default 500)
           --keys N          distinct session ids, upserted round robin (default 1000; all exist before warm-up)
@@ -99,31 +101,37 @@ internal static class DualWriteCommand
             stderr.WriteLine(Usage);
             return 2;
         }
-        return RunAsync(settings, pg, stdout, stderr).GetAwaiter().GetResult();
+        // Connection strings come from the environment so that no command line holds a password.
+        var pgNew = Environment.GetEnvironmentVariable("CUTOVER_BENCH_PG_NEW");
+        return RunAsync(settings, pg, string.IsNullOrEmpty(pgNew) ? null : pgNew, stdout, stderr).GetAwaiter().GetResult();
     }
 
     private sealed record Settings(string Engine, int Writes, int Warmup, int Keys, int Concurrency, int Round, string Dir, string Synchronous);
 
-    private static async Task<int> RunAsync(Settings s, string? pg, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> RunAsync(Settings s, string? pg, string? pgNew, TextWriter stdout, TextWriter stderr)
     {
         IMigrationTarget<string, string> oldStore, newStore;
         Func<Task<(long Old, long New)>> counts;
         Func<Task> cleanup;
         string storeText;
+        (string Old, string New)? pgSettings = null;
         if (s.Engine == "postgres")
         {
+            var newServer = pgNew ?? pg!;
             var o = await PostgresSessionStore.CreateAsync(pg!, "dualbench_old", s.Concurrency);
-            var n = await PostgresSessionStore.CreateAsync(pg!, "dualbench_new", s.Concurrency);
+            var n = await PostgresSessionStore.CreateAsync(newServer, "dualbench_new", s.Concurrency);
             (oldStore, newStore) = (o, n);
+            pgSettings = (await o.DurabilityAsync(), await n.DurabilityAsync());
             counts = async () => (await o.CountAsync(), await n.CountAsync());
             cleanup = async () =>
             {
                 await o.DisposeAsync();
                 await n.DisposeAsync();
                 await PostgresSessionStore.DropAsync(pg!, "dualbench_old");
-                await PostgresSessionStore.DropAsync(pg!, "dualbench_new");
+                await PostgresSessionStore.DropAsync(newServer, "dualbench_new");
             };
-            storeText = "two databases on one PostgreSQL server; each write one upsert on its own pooled connection (NpgsqlDataSource, Npgsql async)";
+            storeText = (pgNew is null ? "two databases on one PostgreSQL server" : "one database on each of two PostgreSQL servers (CUTOVER_BENCH_PG old, CUTOVER_BENCH_PG_NEW new)")
+                + "; each write one upsert on its own pooled connection (NpgsqlDataSource, Npgsql async)";
         }
         else
         {
@@ -232,6 +240,12 @@ internal static class DualWriteCommand
         if (s.Engine == "sqlite")
         {
             json.WriteString("synchronous", s.Synchronous);
+        }
+        if (pgSettings is { } ps)
+        {
+            json.WriteNumber("pg_servers", pgNew is null ? 1 : 2);
+            json.WriteString("pg_old_settings", ps.Old);
+            json.WriteString("pg_new_settings", ps.New);
         }
         json.WriteNumber("writes_per_scenario", s.Writes);
         json.WriteNumber("warmup_per_scenario", s.Warmup);

@@ -78,5 +78,13 @@ internal sealed class PostgresSessionStore : IMigrationTarget<string, string>, I
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The server's durability settings, as <c>fsync=on synchronous_commit=on full_page_writes=on</c>.</summary>
+    public async Task<string> DurabilityAsync()
+    {
+        await using var cmd = _source.CreateCommand(
+            "SELECT format('fsync=%s synchronous_commit=%s full_page_writes=%s', current_setting('fsync'), current_setting('synchronous_commit'), current_setting('full_page_writes'))");
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 }
