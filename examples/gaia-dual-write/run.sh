@@ -142,6 +142,7 @@ jq -cn --argjson s "$final" --argjson c "$check" --argjson after "$after" --argj
     conflicts_found: $found,
     conflicts_reconciled: $rec.resolved,
     conflicts_unresolved: $rec.unresolved,
+    conflicts_absent_on_both_sides: ([$rec.conflicts[] | select(.absent_on_both_sides)] | length),
     reconcile_strategy: $rec.strategy,
     rollback_triggered: $s.rollback_triggered,
     breaches: $s.breaches,

@@ -76,6 +76,7 @@ internal static class ReconcileCommand
                 direction = c.Direction,
                 resolved = c.Resolved,
                 resolution = c.Resolution,
+                absent_on_both_sides = c.AbsentOnBothSides,
                 error = c.Error is null ? null : new { code = c.ErrorCode, message = c.Error },
             }).ToList(),
             report = (string?)null,
@@ -158,6 +159,13 @@ internal static class ReconcileCommand
                     Markup.Escape(did), Markup.Escape(result));
             }
             AnsiConsole.Write(t);
+            if (r.Conflicts.Where(c => c.AbsentOnBothSides).Select(c => (c.Conflict.Entity, c.Conflict.Key)).Distinct().ToList() is { Count: > 0 } absent)
+            {
+                // Settled (the stores agree), but the same picture as a router recording keys unlike the stores hold them.
+                Console.Out.WriteLine($"note: {absent.Count} key{(absent.Count == 1 ? " is" : "s are")} in neither store ({string.Join(", ", absent.Take(5).Select(a => $"{a.Entity} {a.Key}"))}"
+                    + $"{(absent.Count > 5 ? ", ..." : "")}): deleted on both sides since, or the router's KeyText does not give keys as the store holds them; "
+                    + "cutover diff shows whether rows still differ");
+            }
         }
         if (report is not null)
         {

@@ -41,9 +41,6 @@ public static class ErrorCodes
     /// <summary>A conflict's key text is not a key of its entity (a composite key not written as a JSON array of the right width).</summary>
     public const string ConflictKeyInvalid = "CONFLICT_KEY_INVALID";
 
-    /// <summary>A conflict's key names no row in either store before reconcile: a key the application records unlike the store (case, format), or a row since deleted on both sides.</summary>
-    public const string ConflictKeyNotFound = "CONFLICT_KEY_NOT_FOUND";
-
     /// <summary>new-wins cannot write the new store's row back to the old one for this entity (re-keyed, or a NOT NULL source column the plan does not copy).</summary>
     public const string ConflictNotReversible = "CONFLICT_NOT_REVERSIBLE";
 

@@ -32,7 +32,7 @@ public static class ExitCodes
         ErrorCodes.RowRejected or ErrorCodes.CastFailed or ErrorCodes.InvalidUtf8 or ErrorCodes.ConstraintViolation
             or ErrorCodes.ForeignKeyUnmapped or ErrorCodes.RekeyFailed => RowsRejected,
         ErrorCodes.CountMismatch or ErrorCodes.ChecksumMismatch or ErrorCodes.RowsDiffer or ErrorCodes.ConflictsUnresolved
-            or ErrorCodes.ConflictEntityUnknown or ErrorCodes.ConflictKeyInvalid or ErrorCodes.ConflictKeyNotFound or ErrorCodes.ConflictNotReversible => VerificationFailed,
+            or ErrorCodes.ConflictEntityUnknown or ErrorCodes.ConflictKeyInvalid or ErrorCodes.ConflictNotReversible => VerificationFailed,
         ErrorCodes.CheckFailed or ErrorCodes.CheckError or ErrorCodes.AuditFailed => CheckFailed,
         ErrorCodes.RunLocked => Locked,
         ErrorCodes.BackupMissing or ErrorCodes.BackupCorrupt or ErrorCodes.BackupNotTaken or ErrorCodes.RollbackFailed => BackupFailed,

@@ -45,6 +45,12 @@ public sealed record ReconciledConflict(
 
     /// <summary>The resolution recorded, when <see cref="Resolved"/>.</summary>
     public string? Resolution => Resolved ? Strategy.Resolution() : null;
+
+    /// <summary>
+    /// Neither store has a row under the key: they agree, so the conflict is settled, but this is also what a router whose
+    /// <c>KeyText</c> records keys unlike the store (another case, a GUID's format) looks like, so it is reported apart.
+    /// </summary>
+    public bool AbsentOnBothSides { get; init; }
 }
 
 /// <summary>The outcome of one reconcile: the strategy that applied by default and why, and each conflict it handled.</summary>
@@ -251,8 +257,9 @@ public static class ConflictReconciler
         {
             var found = check.Entities.FirstOrDefault(x => ReferenceEquals(x.Request, request));
             var problem = Problem(found);
+            var absent = problem is null && found is { Copied.Count: 0, Deleted.Count: 0 };
             results.AddRange(conflicts.Select(c => new ReconciledConflict(c, ReconcileStrategy.Manual, ReconciledConflict.None, null, !dryRun && problem is null,
-                problem?.Code, problem is null ? null : problem.Value.Message + "; fix it by hand, or reconcile it with old-wins or new-wins")));
+                problem?.Code, problem is null ? null : problem.Value.Message + "; fix it by hand, or reconcile it with old-wins or new-wins") { AbsentOnBothSides = absent }));
         }
         return results;
     }
@@ -289,15 +296,10 @@ public static class ConflictReconciler
             : done.Deleted.Count > 0 ? ReconciledConflict.Delete
             : ReconciledConflict.None;
         var problem = Problem(done) ?? (dryRun ? null : Problem(check) ?? (check is null ? (ErrorCodes.Internal, "the key was not compared again") : null));
-        if (problem is null && done is not null && action == ReconciledConflict.None)
-        {
-            // Nothing to copy and nothing to delete: neither store has a row under this key. A key the application records
-            // unlike the store (another case, a GUID's format) looks exactly like this, so it is never taken as settled.
-            problem = (ErrorCodes.ConflictKeyNotFound, $"key '{conflicts[0].Key}' names no row in either store; check that the router's KeyText gives "
-                + "the key as the store holds it; if the row was deleted on both sides since, close it with --strategy manual");
-        }
+        // Nothing to copy and nothing to delete: neither store has a row under this key.
+        var absent = problem is null && done is not null && action == ReconciledConflict.None;
         return conflicts.Select(c => new ReconciledConflict(c, strategy, action, action == ReconciledConflict.None ? null : direction, !dryRun && problem is null,
-            problem?.Code, problem?.Message));
+            problem?.Code, problem?.Message) { AbsentOnBothSides = absent });
     }
 
     /// <summary>Why a key does not match after repair or check: a row the transforms refuse, or what still differs; null when it matches.</summary>

@@ -231,24 +231,19 @@ public sealed class ReconcileCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task AKeyNoStoreHas_StaysOpenAsNotFound_AndAKeyNotOfTheColumnsKind_AsInvalid_WhileTheOthersResolve()
+    public async Task AKeyNoStoreHas_IsSettled_ButFlaggedAndNoted_AsARouterRecordingKeysUnlikeTheStoreWouldLook()
     {
-        await DivergedAsync();
+        var ids = await DivergedAsync();
         // Recorded unlike the store: another case (text keys compare exactly), and nothing under it on either side.
         var wrongCase = await RecordAsync("sessions", "S-1", ConflictRecord.PartialWrite, "new");
 
-        var r = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--strategy", "old-wins", "--json");
+        var json = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--strategy", "old-wins", "--dry-run", "--json");
+        var r = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--strategy", "old-wins");
 
-        Assert.Equal(5, r.ExitCode);
-        var c = Conflict(Json(r), wrongCase);
-        Assert.Equal("CONFLICT_KEY_NOT_FOUND", c.GetProperty("error").GetProperty("code").GetString());
-        Assert.False(c.GetProperty("resolved").GetBoolean());
-        Assert.Equal(4, Json(r).GetProperty("resolved").GetInt32());
-        Assert.Equal(1, Unresolved());
-
-        // Closed by an operator who checked it: manual takes a key neither side has.
-        var manual = CutoverCli.Run(_dir.Path, "reconcile", "cutover.yaml", "--strategy", "manual", "--ids", $"{wrongCase}");
-        Assert.True(manual.ExitCode == 0, manual.ToString());
+        Assert.True(Conflict(Json(json), wrongCase).GetProperty("absent_on_both_sides").GetBoolean());
+        Assert.False(Conflict(Json(json), ids["s-1"]).GetProperty("absent_on_both_sides").GetBoolean());
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("note: 1 key is in neither store (sessions S-1): deleted on both sides since, or the router's KeyText", r.StdOut, StringComparison.Ordinal);
         Assert.Equal(0, Unresolved());
     }
 
