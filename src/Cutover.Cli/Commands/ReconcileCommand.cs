@@ -26,7 +26,7 @@ internal static class ReconcileCommand
         {
             HelpName = "old-wins|new-wins|manual",
             Description = "old-wins: make the new store's row equal the old one's; new-wins: the other way; manual: change nothing, re-check keys fixed by hand "
-                + "(default: the entity's or the plan's reconcile:, else the side that leads in the routing control)",
+                + "(default: the entity's or the plan's reconcile:; else a partial write goes to the side that took it, a shadow mismatch to the side that leads)",
         };
         var ids = new Option<string?>("--ids") { HelpName = "1,2,3", Description = "Only these conflict ids (see cutover conflicts)" };
         var entity = CompareOptions.Entity("Only the conflicts of this entity");

@@ -39,7 +39,7 @@ public sealed record MigrationPlan
     /// <summary>The <c>rollout:</c> block (dual writes, issue 6), or null when the plan has none.</summary>
     public RolloutPlan? Rollout { get; init; }
 
-    /// <summary>The plan's <c>reconcile:</c> strategy for dual-write conflicts, or null to follow the side that leads.</summary>
+    /// <summary>The plan's <c>reconcile:</c> strategy for dual-write conflicts, or null: a partial write goes to the side that took it, a shadow mismatch to the side that leads.</summary>
     public ReconcileStrategy? Reconcile { get; init; }
     public PlanLocation SourceAt { get; init; }
     public PlanLocation TargetAt { get; init; }

@@ -10,7 +10,7 @@ namespace Cutover.Verification;
 /// <summary>What <see cref="ConflictReconciler.RunAsync"/> works on and how.</summary>
 public sealed record ReconcileOptions
 {
-    /// <summary>The strategy for every conflict (<c>--strategy</c>); null: the entity's <c>reconcile:</c>, the plan's, then the side that leads.</summary>
+    /// <summary>The strategy for every conflict (<c>--strategy</c>); null: the entity's <c>reconcile:</c>, the plan's, then by conflict (a partial write: the side that took it; a shadow mismatch: the side that leads).</summary>
     public ReconcileStrategy? Strategy { get; init; }
 
     /// <summary>Only these conflict ids (<c>--ids</c>); null for all open ones.</summary>

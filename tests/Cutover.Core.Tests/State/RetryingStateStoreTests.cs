@@ -3,6 +3,7 @@ using Cutover.Core.Tests.Ids;
 using Cutover.Core.Tests.Support;
 using Cutover.Errors;
 using Cutover.State;
+using Cutover.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cutover.Core.Tests.State;
@@ -54,7 +55,7 @@ public sealed class RetryingStateStoreTests
     }
 
     /// <summary>Control values in memory; the first <c>failures</c> calls fail as a dropped state connection would.</summary>
-    private sealed class FlakyState(int failures, bool transient = true) : IStateStore
+    private sealed class FlakyState(int failures, bool transient = true) : StateStoreFake
     {
         private int _left = failures;
 
@@ -74,43 +75,21 @@ public sealed class RetryingStateStoreTests
             }
         }
 
-        public Task<string?> GetValueAsync(string key, CancellationToken ct)
+        public override Task<string?> GetValueAsync(string key, CancellationToken ct)
         {
             MaybeFail();
             return Task.FromResult(Values.GetValueOrDefault(key));
         }
 
-        public Task SetValueAsync(string key, string? value, CancellationToken ct)
+        public override Task SetValueAsync(string key, string? value, CancellationToken ct)
         {
             MaybeFail();
             Values[key] = value;
             return Task.CompletedTask;
         }
 
-        public string Display => "fake";
-        public Task<RunRecord?> LatestRunAsync(CancellationToken ct) => throw new NotSupportedException();
-        public Task<RunRecord> StartRunAsync(string planName, string planHash, CancellationToken ct) => throw new NotSupportedException();
-        public Task UpdateRunAsync(RunRecord run, CancellationToken ct) => throw new NotSupportedException();
-        public Task<IReadOnlyList<EntityProgress>> ProgressAsync(string runId, CancellationToken ct) => throw new NotSupportedException();
-        public Task SaveProgressAsync(EntityProgress progress, CancellationToken ct) => throw new NotSupportedException();
-        public Task RecordFailuresAsync(IReadOnlyList<FailureRecord> failures, CancellationToken ct) => throw new NotSupportedException();
-        public Task<IReadOnlyList<FailureRecord>> FailuresAsync(string? entity, bool unresolvedOnly, CancellationToken ct) => throw new NotSupportedException();
-        public Task ResolveFailureAsync(long id, CancellationToken ct) => throw new NotSupportedException();
-        public Task<Dictionary<object, string>> LookupIdsAsync(string entity, IReadOnlyCollection<object> oldKeys, CancellationToken ct) => throw new NotSupportedException();
-        public Task AddIdsAsync(string entity, IReadOnlyList<KeyValuePair<object, string>> pairs, CancellationToken ct) => throw new NotSupportedException();
-        public Task<long> CountIdsAsync(string entity, CancellationToken ct) => throw new NotSupportedException();
-        public IAsyncEnumerable<KeyValuePair<object, string>> ListIdsAsync(string entity, object? oldKey, CancellationToken ct) => throw new NotSupportedException();
-        public Task AddBackupAsync(BackupRecord backup, CancellationToken ct) => throw new NotSupportedException();
-        public Task<IReadOnlyList<BackupRecord>> BackupsAsync(CancellationToken ct) => throw new NotSupportedException();
-        public Task MarkBackupVerifiedAsync(string id, DateTimeOffset at, CancellationToken ct) => throw new NotSupportedException();
-        public Task AuditAsync(string action, string detail, CancellationToken ct) => throw new NotSupportedException();
-        public Task<IReadOnlyList<AuditEntry>> AuditLogAsync(int limit, CancellationToken ct) => throw new NotSupportedException();
+        public override string Display => "fake";
 
-        public Task<long> RecordConflictAsync(ConflictRecord conflict, CancellationToken ct) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(bool unresolvedOnly, CancellationToken ct) => throw new NotSupportedException();
-
-        public Task ResolveConflictAsync(long id, string resolution, CancellationToken ct) => throw new NotSupportedException();
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Cutover.State;
+using Cutover.Testing.Fakes;
 
 namespace Cutover.Routing.Tests.Support;
 
@@ -7,7 +8,7 @@ namespace Cutover.Routing.Tests.Support;
 /// Only the control values and the audit log of a state store, in memory: all the routing library uses. Everything else
 /// throws, so a test that reaches it fails loudly.
 /// </summary>
-internal sealed class MemoryStateStore : IStateStore
+internal sealed class MemoryStateStore : StateStoreFake
 {
     public ConcurrentDictionary<string, string?> Values { get; } = new();
 
@@ -17,9 +18,9 @@ internal sealed class MemoryStateStore : IStateStore
 
     public Exception? FailGetsWith { get; set; }
 
-    public string Display => "memory";
+    public override string Display => "memory";
 
-    public Task<string?> GetValueAsync(string key, CancellationToken ct)
+    public override Task<string?> GetValueAsync(string key, CancellationToken ct)
     {
         Gets++;
         if (FailGetsWith is { } e)
@@ -29,7 +30,7 @@ internal sealed class MemoryStateStore : IStateStore
         return Task.FromResult(Values.TryGetValue(key, out var v) ? v : null);
     }
 
-    public Task SetValueAsync(string key, string? value, CancellationToken ct)
+    public override Task SetValueAsync(string key, string? value, CancellationToken ct)
     {
         Values[key] = value;
         return Task.CompletedTask;
@@ -37,7 +38,7 @@ internal sealed class MemoryStateStore : IStateStore
 
     public List<ConflictRecord> Conflicts { get; } = [];
 
-    public Task<long> RecordConflictAsync(ConflictRecord conflict, CancellationToken ct)
+    public override Task<long> RecordConflictAsync(ConflictRecord conflict, CancellationToken ct)
     {
         lock (Conflicts)
         {
@@ -46,7 +47,7 @@ internal sealed class MemoryStateStore : IStateStore
         }
     }
 
-    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(bool unresolvedOnly, CancellationToken ct)
+    public override Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(bool unresolvedOnly, CancellationToken ct)
     {
         lock (Conflicts)
         {
@@ -54,47 +55,17 @@ internal sealed class MemoryStateStore : IStateStore
         }
     }
 
-    public Task ResolveConflictAsync(long id, string resolution, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task AuditAsync(string action, string detail, CancellationToken ct)
+    public override Task AuditAsync(string action, string detail, CancellationToken ct)
     {
         Audit.Enqueue((action, detail));
         return Task.CompletedTask;
     }
 
-    public Task<RunRecord?> LatestRunAsync(CancellationToken ct) => throw new NotSupportedException();
-
-    public Task<RunRecord> StartRunAsync(string planName, string planHash, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task UpdateRunAsync(RunRecord run, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<EntityProgress>> ProgressAsync(string runId, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task SaveProgressAsync(EntityProgress progress, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task RecordFailuresAsync(IReadOnlyList<FailureRecord> failures, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<FailureRecord>> FailuresAsync(string? entity, bool unresolvedOnly, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task ResolveFailureAsync(long id, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task<Dictionary<object, string>> LookupIdsAsync(string entity, IReadOnlyCollection<object> oldKeys, CancellationToken ct) =>
+    public override Task<Dictionary<object, string>> LookupIdsAsync(string entity, IReadOnlyCollection<object> oldKeys, CancellationToken ct) =>
         throw new NotSupportedException();
 
-    public Task AddIdsAsync(string entity, IReadOnlyList<KeyValuePair<object, string>> pairs, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task<long> CountIdsAsync(string entity, CancellationToken ct) => throw new NotSupportedException();
-
-    public IAsyncEnumerable<KeyValuePair<object, string>> ListIdsAsync(string entity, object? oldKey, CancellationToken ct) =>
+    public override IAsyncEnumerable<KeyValuePair<object, string>> ListIdsAsync(string entity, object? oldKey, CancellationToken ct) =>
         throw new NotSupportedException();
 
-    public Task AddBackupAsync(BackupRecord backup, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<BackupRecord>> BackupsAsync(CancellationToken ct) => throw new NotSupportedException();
-
-    public Task MarkBackupVerifiedAsync(string id, DateTimeOffset at, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task<IReadOnlyList<AuditEntry>> AuditLogAsync(int limit, CancellationToken ct) => throw new NotSupportedException();
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
