@@ -153,7 +153,7 @@ public sealed class ConflictReconcilerTests : IDisposable
 
         var result = await ConflictReconciler.RunAsync(ctx, new ReconcileOptions(), CancellationToken.None);
 
-        Assert.Equal((ReconcileStrategy.NewWins, "the side that took the write, for partial writes; otherwise the leader (new leads: stage ramp-down)"),
+        Assert.Equal((ReconcileStrategy.NewWins, "by conflict: a partial write to the side that took it, a shadow mismatch to the leader (new leads: stage ramp-down)"),
             (result.Strategy, result.StrategyFrom));
         Assert.Equal(ReconcileStrategy.NewWins, result.Conflicts.Single(c => c.Conflict.Id == mismatch).Strategy);
         Assert.Equal("b2", Body(Old, "body", 2));

@@ -100,7 +100,7 @@ internal static class ReconcileCommand
         }
         else
         {
-            Print(result, reportPath);
+            Print(plan, result, reportPath);
         }
         if (!ok)
         {
@@ -120,7 +120,9 @@ internal static class ReconcileCommand
         {
             return "no unresolved conflicts";
         }
-        var how = r.Conflicts.Select(c => c.Strategy).Distinct().Count() > 1 ? $"{r.Strategy.Words()}, some entities by their own reconcile:" : r.Conflicts[0].Strategy.Words();
+        var how = r.Conflicts.Select(c => c.Strategy).Distinct().Count() <= 1 ? r.Conflicts[0].Strategy.Words()
+            : r.IsByConflict ? "by conflict: " + string.Join(", ", r.Conflicts.GroupBy(c => c.Strategy).Select(g => $"{g.Count()} {g.Key.Words()}"))
+            : $"{r.Strategy.Words()}, some entities by their own reconcile:";
         var n = $"{r.Conflicts.Count} conflict{(r.Conflicts.Count == 1 ? "" : "s")}";
         if (r.DryRun)
         {
@@ -141,12 +143,13 @@ internal static class ReconcileCommand
         return $"reconciled {r.Resolved} of {n} ({how}): {open}; see cutover conflicts {Path.GetFileName(plan.FilePath)}";
     }
 
-    private static void Print(ReconcileResult r, string? report)
+    private static void Print(MigrationPlan plan, ReconcileResult r, string? report)
     {
         if (r.Conflicts.Count > 0)
         {
-            Console.Out.WriteLine($"strategy: {r.Strategy.Words()} ({r.StrategyFrom})");
-            foreach (var own in r.Conflicts.Where(c => c.Strategy != r.Strategy).Select(c => (c.Conflict.Entity, c.Strategy)).Distinct())
+            Console.Out.WriteLine(r.IsByConflict ? $"strategy: {r.StrategyFrom}" : $"strategy: {r.Strategy.Words()} ({r.StrategyFrom})");
+            foreach (var own in r.Conflicts.Where(c => c.Strategy != r.Strategy && plan.Entities.FirstOrDefault(e => string.Equals(e.Name, c.Conflict.Entity, StringComparison.OrdinalIgnoreCase))?.Reconcile is not null)
+                .Select(c => (c.Conflict.Entity, c.Strategy)).Distinct())
             {
                 Console.Out.WriteLine($"  {own.Entity}: {own.Strategy.Words()} (the entity's reconcile:)");
             }

@@ -56,6 +56,12 @@ public sealed record ReconciledConflict(
 /// <summary>The outcome of one reconcile: the strategy that applied by default and why, and each conflict it handled.</summary>
 public sealed record ReconcileResult(ReconcileStrategy Strategy, string StrategyFrom, bool DryRun, IReadOnlyList<ReconciledConflict> Conflicts)
 {
+    /// <summary>How <see cref="StrategyFrom"/> starts when no strategy was given anywhere and each conflict is settled by its own kind.</summary>
+    public const string ByConflict = "by conflict:";
+
+    /// <summary>No strategy given anywhere: <see cref="Strategy"/> is the leader's, and partial writes may go the other way.</summary>
+    public bool IsByConflict => StrategyFrom.StartsWith(ByConflict, StringComparison.Ordinal);
+
     public int Resolved => Conflicts.Count(c => c.Resolved);
 
     public int Unresolved => Conflicts.Count - Resolved;
@@ -81,7 +87,7 @@ public static class ConflictReconciler
         var leader = ReconcileStrategies.FromLeader(control ?? RoutingControl.Initial(ctx.Time.GetUtcNow()));
         var (strategy, from) = options.Strategy is { } given ? (given, "--strategy")
             : ctx.Plan.Reconcile is { } planned ? (planned, "the plan's reconcile:")
-            : (leader.Strategy, $"the side that took the write, for partial writes; otherwise the leader ({leader.Why})");
+            : (leader.Strategy, $"by conflict: a partial write to the side that took it, a shadow mismatch to the leader ({leader.Why})");
         if (state is null)
         {
             // A dry run of a plan that has no state yet: no journal, nothing to reconcile.

@@ -221,7 +221,7 @@ public sealed class ReconcileCommandTests : IDisposable
         Assert.True(r.ExitCode == 0, r.ToString());
         var doc = Json(r);
         Assert.Equal(strategy, doc.GetProperty("strategy").GetString());
-        Assert.Equal($"the side that took the write, for partial writes; otherwise the leader ({why})", doc.GetProperty("strategy_from").GetString());
+        Assert.Equal($"by conflict: a partial write to the side that took it, a shadow mismatch to the leader ({why})", doc.GetProperty("strategy_from").GetString());
         // s-1: new missed the write (new failed), so old's row wins whoever leads now; s-2's latest conflict: old failed, so new's row wins.
         Assert.Equal(("one", "two (new)"), (Title(New, "s-1"), Title(Old, "s-2")));
         Assert.Equal(("old-wins", "new-wins"), (Conflict(doc, 1).GetProperty("strategy").GetString(), Conflict(doc, 3).GetProperty("strategy").GetString()));
