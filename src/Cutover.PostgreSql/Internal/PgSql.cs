@@ -121,6 +121,12 @@ internal static class PgSql
             case Values.Json j:
                 cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = j.Text });
                 return "@" + name;
+            case string text:
+                // Text as PostgreSQL's "unknown", so the server reads it as the key column's own type: a uuid (or inet,
+                // or enum) key is carried as text and would otherwise be refused (operator does not exist: uuid = text).
+                // Against a text column it is text, with the same collation rules as a text parameter.
+                cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Unknown) { Value = text });
+                return "@" + name;
         }
         cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return "@" + name;
